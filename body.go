@@ -1,0 +1,307 @@
+package retryclient
+
+import (
+	"errors"
+	"io"
+	"net/http"
+	"os"
+	"sync"
+)
+
+// This file gives each attempt its own copy of the request body, so that a
+// retry never sends a short or empty body.
+
+// errStaleBody is what an attempt's body returns when a later attempt has
+// taken over the caller's body, so that a transport still writing an old
+// attempt cannot steal bytes from the new one.
+var errStaleBody = errors.New("retryclient: request body was handed to a later attempt")
+
+// replayMode says how a request body is sent again.
+type replayMode uint8
+
+const (
+	replayGetBody  replayMode = iota // call Request.GetBody
+	replayReaderAt                   // read a regular file again with ReadAt, never Seek
+	replayBuffer                     // keep the bytes read so far, up to a cap
+)
+
+// replayer hands out one body per attempt for a request that has a body.
+// All its fields after the first group are guarded by mu; mu is never held
+// while the caller's body is being read, so Close never waits on a Read.
+type replayer struct {
+	req  *http.Request // the caller's request
+	mode replayMode
+	file *os.File // replayReaderAt: the caller's body
+	off  int64    // replayReaderAt: where the body starts in file
+	size int64    // replayReaderAt: how many bytes to send
+	cap  int64    // replayBuffer: the most bytes kept
+
+	mu       sync.Mutex
+	gen      int    // number of the attempt that owns the body
+	open     int    // attempt bodies not closed yet
+	finished bool   // the call is over; close the caller's body when open reaches 0
+	closed   bool   // the caller's body was closed
+	bodyErr  error  // first error returned by a body's Read, other than io.EOF
+	reading  bool   // replayBuffer: a Read of the caller's body is under way
+	buf      []byte // replayBuffer: every byte read from the caller's body, while within cap
+	consumed int64  // replayBuffer: bytes read from the caller's body in all
+	overflow bool   // replayBuffer: more than cap bytes were read; buf is dropped
+	srcEOF   bool   // replayBuffer: the caller's body reached io.EOF
+
+	first attemptBody // the first attempt's body, kept here to save an allocation
+}
+
+// attemptBody is the Body of one attempt's request.
+type attemptBody struct {
+	rp     *replayer
+	gen    int
+	r      io.Reader // replayGetBody, replayReaderAt: this attempt's reader
+	c      io.Closer // replayGetBody: closes r
+	pos    int64     // replayBuffer: bytes this attempt has read
+	closed bool      // guarded by rp.mu
+}
+
+// newReplayer returns nil when req has no body.
+func newReplayer(req *http.Request, bufferCap int64) *replayer {
+	if req.Body == nil || req.Body == http.NoBody {
+		return nil
+	}
+	rp := &replayer{req: req}
+	switch {
+	case req.GetBody != nil:
+		rp.mode = replayGetBody
+	case isRegularFile(req.Body):
+		f := req.Body.(*os.File)
+		st, err1 := f.Stat()
+		off, err2 := f.Seek(0, io.SeekCurrent)
+		if err1 != nil || err2 != nil || off > st.Size() {
+			rp.mode, rp.cap = replayBuffer, bufferCap
+			break
+		}
+		rp.mode, rp.file, rp.off, rp.size = replayReaderAt, f, off, st.Size()-off
+		if req.ContentLength > 0 && req.ContentLength < rp.size {
+			rp.size = req.ContentLength
+		}
+	default:
+		rp.mode, rp.cap = replayBuffer, bufferCap
+		if _, ok := req.Body.(*io.PipeReader); ok {
+			// A pipe is a live stream from another goroutine, often large
+			// or endless: send it once, never buffer it.
+			rp.cap = 0
+		}
+	}
+	return rp
+}
+
+func isRegularFile(b io.ReadCloser) bool {
+	f, ok := b.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode().IsRegular()
+}
+
+// body returns the body for attempt n and, where the body can be rewound
+// by net/http itself (redirects, HTTP/2 retries), a GetBody for it.
+// It takes the body from any earlier attempt still being written.
+func (rp *replayer) body(n int) (io.ReadCloser, func() (io.ReadCloser, error), error) {
+	var b *attemptBody
+	if n == 1 {
+		b = &rp.first
+	} else {
+		b = new(attemptBody)
+	}
+	b.rp = rp
+	switch rp.mode {
+	case replayGetBody:
+		if n == 1 {
+			b.r, b.c = rp.req.Body, rp.req.Body
+		} else {
+			rc, err := rp.req.GetBody()
+			if err != nil {
+				return nil, nil, err
+			}
+			if rc == nil {
+				return nil, nil, errors.New("retryclient: Request.GetBody returned a nil body")
+			}
+			b.r, b.c = rc, rc
+		}
+	case replayReaderAt:
+		b.r = io.NewSectionReader(rp.file, rp.off, rp.size)
+	}
+	rp.mu.Lock()
+	rp.gen = n
+	rp.open++
+	rp.mu.Unlock()
+	b.gen = n
+	var getBody func() (io.ReadCloser, error)
+	switch rp.mode {
+	case replayGetBody:
+		getBody = rp.req.GetBody
+	case replayReaderAt:
+		getBody = rp.sectionBody
+	}
+	return b, getBody, nil
+}
+
+// sectionBody is the GetBody of a file body.
+func (rp *replayer) sectionBody() (io.ReadCloser, error) {
+	return io.NopCloser(io.NewSectionReader(rp.file, rp.off, rp.size)), nil
+}
+
+// replayable reports whether the body can be sent again in full, and if
+// not, why. It must be called after the attempt's round trip returned.
+func (rp *replayer) replayable() (bool, string) {
+	if rp == nil {
+		return true, ""
+	}
+	rp.mu.Lock()
+	defer rp.mu.Unlock()
+	switch {
+	case rp.bodyErr != nil:
+		return false, "request body failed"
+	case rp.mode != replayBuffer:
+		return true, ""
+	case rp.reading:
+		return false, "request body still being read"
+	case rp.overflow:
+		return false, "request body cannot be replayed"
+	}
+	return true, ""
+}
+
+// failed returns the error that a body returned from Read, if any.
+func (rp *replayer) failed() error {
+	if rp == nil {
+		return nil
+	}
+	rp.mu.Lock()
+	defer rp.mu.Unlock()
+	return rp.bodyErr
+}
+
+// finish marks the call as over: the caller's body is closed once no
+// attempt's body is open any more, as http.Client would have closed it.
+func (rp *replayer) finish() {
+	if rp == nil {
+		return
+	}
+	rp.mu.Lock()
+	rp.finished = true
+	closeNow := rp.open == 0
+	rp.mu.Unlock()
+	if closeNow {
+		rp.closeCaller()
+	}
+}
+
+// closeCaller closes the caller's body once, unless each attempt's body
+// already closed it (replayGetBody).
+func (rp *replayer) closeCaller() {
+	rp.mu.Lock()
+	done := rp.closed || rp.mode == replayGetBody && rp.gen > 0
+	rp.closed = true
+	rp.mu.Unlock()
+	if !done {
+		rp.req.Body.Close()
+	}
+}
+
+func (b *attemptBody) Read(p []byte) (int, error) {
+	rp := b.rp
+	if rp.mode == replayBuffer {
+		return b.readBuffered(p)
+	}
+	n, err := b.r.Read(p)
+	if err != nil && err != io.EOF {
+		rp.recordErr(err)
+	}
+	return n, err
+}
+
+// readBuffered serves a replayBuffer attempt: first the bytes an earlier
+// attempt read, then new bytes from the caller's body, which it keeps.
+func (b *attemptBody) readBuffered(p []byte) (int, error) {
+	rp := b.rp
+	rp.mu.Lock()
+	switch {
+	case b.gen != rp.gen || b.closed:
+		rp.mu.Unlock()
+		return 0, errStaleBody
+	case b.pos < rp.consumed && rp.overflow:
+		// An earlier attempt's transport read past the cap after this
+		// attempt began: the bytes are gone.
+		rp.mu.Unlock()
+		return 0, errStaleBody
+	case b.pos < rp.consumed:
+		n := copy(p, rp.buf[b.pos:rp.consumed])
+		b.pos += int64(n)
+		rp.mu.Unlock()
+		return n, nil
+	case rp.srcEOF:
+		rp.mu.Unlock()
+		return 0, io.EOF
+	case rp.bodyErr != nil:
+		err := rp.bodyErr
+		rp.mu.Unlock()
+		return 0, err
+	}
+	rp.reading = true
+	rp.mu.Unlock()
+
+	n, err := rp.req.Body.Read(p)
+
+	rp.mu.Lock()
+	defer rp.mu.Unlock()
+	rp.reading = false
+	if n > 0 {
+		switch {
+		case rp.overflow:
+		case rp.consumed+int64(n) > rp.cap:
+			rp.overflow, rp.buf = true, nil
+		default:
+			rp.buf = append(rp.buf, p[:n]...)
+		}
+		rp.consumed += int64(n)
+		b.pos += int64(n)
+	}
+	switch {
+	case err == io.EOF:
+		rp.srcEOF = true
+	case err != nil && rp.bodyErr == nil:
+		rp.bodyErr = err
+	}
+	return n, err
+}
+
+func (rp *replayer) recordErr(err error) {
+	rp.mu.Lock()
+	if rp.bodyErr == nil {
+		rp.bodyErr = err
+	}
+	rp.mu.Unlock()
+}
+
+// Close closes this attempt's reader and, once the call is over and every
+// attempt's body is closed, the caller's body.
+func (b *attemptBody) Close() error {
+	rp := b.rp
+	rp.mu.Lock()
+	if b.closed {
+		rp.mu.Unlock()
+		return nil
+	}
+	b.closed = true
+	rp.open--
+	last := rp.finished && rp.open == 0
+	rp.mu.Unlock()
+	var err error
+	if b.c != nil {
+		err = b.c.Close()
+	}
+	if last {
+		rp.closeCaller()
+	}
+	return err
+}

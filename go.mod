@@ -1,0 +1,3 @@
+module github.com/retryclient/retryclient
+
+go 1.25

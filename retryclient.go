@@ -1,0 +1,468 @@
+// Package retryclient is a drop-in replacement for [*http.Client] that
+// retries transient failures with exponential backoff and jitter.
+//
+// Swap the type and keep every call site:
+//
+//	client := &retryclient.Client{} // uses http.DefaultClient
+//	resp, err := client.Get("https://example.com/")
+//
+// By default a call makes up to 3 attempts, waiting about 100ms, then 200ms,
+// between them (see [RetryOptions]). It retries:
+//
+//   - the statuses 408, 429 and every 5xx except 501 and 505, plus
+//     [RetryOptions.Statuses];
+//   - transient transport errors: connection refused, reset or aborted, EOF
+//     before a complete response, a timed-out attempt (http.Client.Timeout
+//     applies to each attempt), a temporary DNS failure, plus
+//     [RetryOptions.Errors].
+//
+// It never retries when the caller's context is done, on TLS certificate
+// errors, on invalid requests (bad URL, scheme or header), on errors from
+// CheckRedirect, or on errors from the request body or its GetBody.
+//
+// Methods are safe by default (RFC 9110 section 9.2.2): a request that never
+// reached the server is retried whatever its method; otherwise POST, PATCH
+// and CONNECT are retried only on 429 and 503, when the request carries an
+// Idempotency-Key or X-Idempotency-Key header, or when listed in
+// [RetryOptions.Methods].
+//
+// A Retry-After header on a retried response lengthens the wait; one beyond
+// [RetryOptions.MaxTimeout] ends the loop and returns that response. The
+// caller's context bounds everything: a cancel during a wait returns at once,
+// and a wait that would end past the context's deadline is not started.
+//
+// Each attempt sends the same body: bodies with [http.Request.GetBody] and
+// regular files are read again, other readers are kept in memory up to
+// [RetryOptions.MaxBufferedBody] while they are sent. The last response is
+// returned as it is, body unread, like http.Client does; the responses of
+// earlier attempts are drained (a bounded amount) and closed.
+//
+// Per-call options ride in the request's context ([WithRetryOptions]), and
+// so do the hooks of the retry loop ([WithTrace]). Each attempt's context
+// carries its number, which [Attempt] reads, for RoundTrippers and
+// net/http/httptrace hooks.
+package retryclient
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Client is an [http.Client] that retries. Its zero value is usable and
+// sends through [http.DefaultClient] with the default [RetryOptions].
+//
+// Each attempt is one call to the embedded http.Client's Do, so redirects,
+// cookies and Timeout apply to each attempt: Timeout bounds one attempt, not
+// the whole call. Use the request's context to bound the whole call.
+//
+// A Client is safe for concurrent use by multiple goroutines, as an
+// http.Client is; create one and reuse it. No call changes its fields.
+type Client struct {
+	// Client sends each attempt. If nil, http.DefaultClient is used.
+	*http.Client
+
+	// RetryOptions are the options of every call whose context does not
+	// carry its own (see WithRetryOptions).
+	RetryOptions RetryOptions
+}
+
+// client returns the http.Client that sends attempts.
+func (c *Client) client() *http.Client {
+	if c == nil || c.Client == nil {
+		return http.DefaultClient
+	}
+	return c.Client
+}
+
+// options returns the options for a call with context ctx.
+func (c *Client) options(ctx context.Context) *RetryOptions {
+	var def *RetryOptions
+	if c != nil {
+		def = &c.RetryOptions
+	} else {
+		def = new(RetryOptions)
+	}
+	return contextOptions(ctx, def)
+}
+
+// Do sends req, retrying as its options say, and returns the last attempt's
+// response or error, as [http.Client.Do] does.
+//
+// The options are those carried by req's context ([WithRetryOptions]), or
+// else c.RetryOptions. req is never changed: each attempt sends a copy of it
+// whose context carries the attempt number ([Attempt]), with its own copy of
+// the body.
+//
+// As with http.Client, a non-2xx status is not an error: a 503 after the
+// last attempt is returned as (resp, nil), body open and unread. The caller
+// must close the body of a non-nil response. Every error is a [*url.Error]
+// whose URL has no user information and no query; when the loop made more
+// than one attempt or gave up on a retryable failure, its Err is a
+// [*RetryError]. errors.Is finds the underlying cause, such as
+// syscall.ECONNREFUSED or context.Canceled. Invalid options return an
+// [*OptionError] and send nothing.
+//
+// req.Body, if any, is closed, even on errors.
+func (c *Client) Do(req *http.Request) (*http.Response, error) {
+	if req == nil {
+		return nil, &url.Error{Op: "Get", Err: errors.New("retryclient: nil *http.Request")}
+	}
+	return run(req, c.options(req.Context()), (*clientSender)(c.client()))
+}
+
+// Get issues a GET to url with retries. See [http.Client.Get].
+func (c *Client) Get(url string) (*http.Response, error) {
+	return c.verb(http.MethodGet, url, "", nil)
+}
+
+// Head issues a HEAD to url with retries. See [http.Client.Head].
+func (c *Client) Head(url string) (*http.Response, error) {
+	return c.verb(http.MethodHead, url, "", nil)
+}
+
+// Options issues an OPTIONS request to url with retries.
+func (c *Client) Options(url string) (*http.Response, error) {
+	return c.verb(http.MethodOptions, url, "", nil)
+}
+
+// Delete issues a DELETE to url with retries.
+func (c *Client) Delete(url string) (*http.Response, error) {
+	return c.verb(http.MethodDelete, url, "", nil)
+}
+
+// Post issues a POST to url with retries. See [http.Client.Post].
+// A POST is retried only in the cases the package documentation lists.
+// If body is an [io.Closer], it is closed after the request.
+func (c *Client) Post(url, contentType string, body io.Reader) (*http.Response, error) {
+	return c.verb(http.MethodPost, url, contentType, body)
+}
+
+// Put issues a PUT to url with retries, with the given body and content
+// type. If body is an [io.Closer], it is closed after the request.
+func (c *Client) Put(url, contentType string, body io.Reader) (*http.Response, error) {
+	return c.verb(http.MethodPut, url, contentType, body)
+}
+
+// Patch issues a PATCH to url with retries, with the given body and content
+// type. A PATCH is retried only in the cases the package documentation
+// lists. If body is an [io.Closer], it is closed after the request.
+func (c *Client) Patch(url, contentType string, body io.Reader) (*http.Response, error) {
+	return c.verb(http.MethodPatch, url, contentType, body)
+}
+
+// PostForm issues a POST to url with data URL-encoded as the body, with
+// retries. See [http.Client.PostForm].
+func (c *Client) PostForm(url string, data url.Values) (*http.Response, error) {
+	return c.Post(url, "application/x-www-form-urlencoded", strings.NewReader(data.Encode()))
+}
+
+// CloseIdleConnections closes the idle connections of the embedded
+// http.Client's transport. The retry loop itself never calls it.
+func (c *Client) CloseIdleConnections() {
+	c.client().CloseIdleConnections()
+}
+
+// verb builds a request as http.NewRequest does (which sets GetBody for
+// bytes and strings readers) and sends it with Do.
+func (c *Client) verb(method, url, contentType string, body io.Reader) (*http.Response, error) {
+	req, err := http.NewRequest(method, url, body)
+	if err != nil {
+		if cl, ok := body.(io.Closer); ok {
+			cl.Close()
+		}
+		return nil, err
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	return c.Do(req)
+}
+
+// A sender sends one attempt: an http.Client or a RoundTripper.
+type sender interface {
+	send(*http.Request) (*http.Response, error)
+}
+
+// clientSender sends attempts with an http.Client. Converting a
+// *http.Client to it allocates nothing.
+type clientSender http.Client
+
+func (c *clientSender) send(req *http.Request) (*http.Response, error) {
+	return (*http.Client)(c).Do(req)
+}
+
+// call is the state of one call through the retry loop.
+type call struct {
+	req      *http.Request
+	ctx      context.Context
+	opts     *RetryOptions
+	attempts int
+	trace    *Trace
+	body     *replayer
+	timer    *time.Timer   // created on the first non-zero wait, reused after
+	prevWait time.Duration // the last wait, for DecorrelatedJitter
+}
+
+// run is the retry loop shared by every entry point.
+func run(req *http.Request, opts *RetryOptions, s sender) (*http.Response, error) {
+	if req.URL == nil {
+		closeBody(req)
+		return nil, &url.Error{Op: urlErrorOp(req.Method), Err: errors.New("retryclient: nil Request.URL")}
+	}
+	if err := opts.Validate(); err != nil {
+		closeBody(req)
+		return nil, urlError(req, err)
+	}
+	ctx := req.Context()
+	c := call{
+		req:      req,
+		ctx:      ctx,
+		opts:     opts,
+		attempts: opts.attempts(),
+		trace:    ContextTrace(ctx),
+		body:     newReplayer(req, opts.maxBufferedBody()),
+	}
+	defer c.body.finish()
+	defer c.stopTimer()
+	for n := 1; ; n++ {
+		areq, resp, err := c.attempt(n, s)
+		if areq == nil { // nothing was sent: context done or GetBody failed
+			return nil, c.fail(n-1, err, nil)
+		}
+		wait, reason, giveUp := c.decide(n, areq, resp, err)
+		switch {
+		case reason == "": // success, or a failure that is never retried
+			return c.result(n, resp, err, "")
+		case giveUp != "":
+			c.trace.giveUp(GiveUpInfo{Attempt: n, Attempts: c.attempts, Request: areq, Response: resp, Err: err, Reason: giveUp})
+			return c.result(n, resp, err, giveUp)
+		}
+		c.trace.retry(RetryInfo{Attempt: n, Attempts: c.attempts, Request: areq, Response: resp, Err: err, Reason: reason, Wait: wait})
+		discard(resp)
+		if cerr := c.sleep(wait); cerr != nil {
+			c.trace.giveUp(GiveUpInfo{Attempt: n, Attempts: c.attempts, Request: areq, Err: cerr, Reason: "context done during wait"})
+			return nil, c.fail(n, cerr, err)
+		}
+	}
+}
+
+// attempt sends attempt n. It returns a nil request when it sent nothing,
+// with the error that stopped it.
+func (c *call) attempt(n int, s sender) (*http.Request, *http.Response, error) {
+	if err := c.ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+	areq := c.req.WithContext(withAttempt(c.ctx, n))
+	if c.body != nil {
+		body, getBody, err := c.body.body(n)
+		if err != nil {
+			return nil, nil, err
+		}
+		areq.Body, areq.GetBody = body, getBody
+	}
+	c.trace.attemptStart(AttemptStartInfo{Attempt: n, Attempts: c.attempts, Request: areq})
+	resp, err := s.send(areq)
+	return areq, resp, err
+}
+
+// decide returns, for a failed attempt n, why it should be retried (reason)
+// and after which wait; giveUp is set when it should be but cannot. An
+// empty reason means the outcome is final: a success or a failure that is
+// never retried.
+func (c *call) decide(n int, areq *http.Request, resp *http.Response, err error) (wait time.Duration, reason, giveUp string) {
+	if err != nil && c.body.failed() != nil {
+		return 0, "", "" // the request body failed, not the network
+	}
+	reason = c.opts.retryReason(c.ctx, areq, resp, err)
+	if reason == "" {
+		return 0, "", ""
+	}
+	if n >= c.attempts {
+		return 0, reason, "attempts exhausted"
+	}
+	wait = c.opts.backoff(n, c.prevWait, defaultRand)
+	if resp != nil {
+		if hint, ok := retryAfter(resp.Header, time.Now()); ok {
+			if hint > c.opts.maxTimeout() {
+				return 0, reason, "Retry-After exceeds MaxTimeout"
+			}
+			wait = max(wait, hint)
+		}
+	}
+	if dl, ok := c.ctx.Deadline(); ok && !time.Now().Add(wait).Before(dl) {
+		return 0, reason, "context deadline before next attempt"
+	}
+	if ok, why := c.body.replayable(); !ok {
+		return 0, reason, why
+	}
+	c.prevWait = wait
+	return wait, reason, ""
+}
+
+// sleep waits d, or until the context is done, whose error it returns.
+// A zero wait uses no timer.
+func (c *call) sleep(d time.Duration) error {
+	if d <= 0 {
+		return c.ctx.Err()
+	}
+	if c.timer == nil {
+		c.timer = time.NewTimer(d)
+	} else {
+		c.timer.Reset(d)
+	}
+	select {
+	case <-c.timer.C:
+		return nil
+	case <-c.ctx.Done():
+		return c.ctx.Err()
+	}
+}
+
+func (c *call) stopTimer() {
+	if c.timer != nil {
+		c.timer.Stop()
+	}
+}
+
+// result returns the outcome of the last attempt n. giveUp, when not
+// empty, is why a retryable failure was not retried.
+func (c *call) result(n int, resp *http.Response, err error, giveUp string) (*http.Response, error) {
+	if err == nil {
+		return resp, nil
+	}
+	if resp != nil { // a RoundTripper broke its contract; do not leak the body
+		resp.Body.Close()
+	}
+	err = unwrapURLError(err)
+	if n > 1 || giveUp != "" {
+		err = &RetryError{Attempts: n, Err: err, Reason: giveUp}
+	}
+	return nil, urlError(c.req, err)
+}
+
+// fail returns the error for a call that stopped before attempt n+1 was
+// sent: err is why (the context's error, a GetBody error) and last is the
+// error of attempt n, if it had one.
+func (c *call) fail(n int, err, last error) error {
+	if n > 0 {
+		re := &RetryError{Attempts: n, Err: err, Reason: "stopped before attempt " + strconv.Itoa(n+1)}
+		if last != nil {
+			re.Last = unwrapURLError(last)
+		}
+		err = re
+	}
+	return urlError(c.req, err)
+}
+
+// RetryError is the Err of the [*url.Error] returned when the retry loop made
+// more than one attempt, or gave up on a failure it would have retried.
+// errors.Is and errors.As see through it to Err and Last.
+type RetryError struct {
+	Attempts int    // attempts made, the first included
+	Reason   string // why the loop stopped, such as "attempts exhausted"
+	Err      error  // the error that ended the call
+	Last     error  // the last attempt's error, when Err is not it (the context ended during the wait after it), or nil
+}
+
+func (e *RetryError) Error() string {
+	var b strings.Builder
+	b.WriteString("retryclient: ")
+	b.WriteString(strconv.Itoa(e.Attempts))
+	if e.Attempts == 1 {
+		b.WriteString(" attempt")
+	} else {
+		b.WriteString(" attempts")
+	}
+	if e.Reason != "" {
+		b.WriteString(" (" + e.Reason + ")")
+	}
+	b.WriteString(": ")
+	if e.Err != nil {
+		b.WriteString(e.Err.Error())
+	}
+	if e.Last != nil {
+		b.WriteString(" (last attempt: " + e.Last.Error() + ")")
+	}
+	return b.String()
+}
+
+// Unwrap returns Err and Last.
+func (e *RetryError) Unwrap() []error {
+	if e.Last == nil {
+		return []error{e.Err}
+	}
+	return []error{e.Err, e.Last}
+}
+
+// Timeout reports whether the error that ended the call is a timeout, so
+// that [url.Error.Timeout] keeps working through a RetryError.
+func (e *RetryError) Timeout() bool {
+	var te interface{ Timeout() bool }
+	return errors.As(e.Err, &te) && te.Timeout()
+}
+
+// discard drains a little of a response that will not be returned and
+// closes it, so that its connection can be reused. The drain is bounded in
+// bytes and in time: a server that drips bytes forever cannot stall the loop.
+func discard(resp *http.Response) {
+	if resp == nil || resp.Body == nil {
+		return
+	}
+	if resp.ContentLength != 0 {
+		t := time.AfterFunc(drainTimeout, func() { resp.Body.Close() })
+		io.CopyN(io.Discard, resp.Body, drainLimit)
+		t.Stop()
+	}
+	resp.Body.Close()
+}
+
+const (
+	drainLimit   = 64 << 10
+	drainTimeout = 100 * time.Millisecond
+)
+
+func closeBody(req *http.Request) {
+	if req.Body != nil {
+		req.Body.Close()
+	}
+}
+
+func unwrapURLError(err error) error {
+	if ue, ok := err.(*url.Error); ok {
+		return ue.Err
+	}
+	return err
+}
+
+// urlError wraps err as http.Client does, with the request's method and a
+// URL stripped of user information and query, which may hold secrets.
+func urlError(req *http.Request, err error) error {
+	return &url.Error{Op: urlErrorOp(req.Method), URL: redactURL(req.URL), Err: err}
+}
+
+// redactURL returns u without user information, query or fragment.
+func redactURL(u *url.URL) string {
+	if u == nil {
+		return ""
+	}
+	r := *u
+	r.User = nil
+	r.RawQuery, r.ForceQuery = "", false
+	r.Fragment, r.RawFragment = "", ""
+	return r.String()
+}
+
+// urlErrorOp returns the url.Error Op for a method, as http.Client does:
+// "Get", "Post", ...
+func urlErrorOp(method string) string {
+	if method == "" {
+		return "Get"
+	}
+	return method[:1] + strings.ToLower(method[1:])
+}
