@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"net/http"
+	"strconv"
 	"time"
 )
 
@@ -11,37 +12,169 @@ import (
 // overflowing.
 const maxDuration = time.Duration(math.MaxInt64)
 
-// backoff returns the wait after failed attempt n (n >= 1):
-// min(StartTimeout × Factor^(n-1), MaxTimeout) with o's jitter applied
-// before the cap. prev is the wait chosen after attempt n-1 (0 for n = 1);
-// only DecorrelatedJitter uses it. rnd returns a uniform number in [0, 1).
+// A Backoff computes the wait after a failed attempt, before
+// [RetryOptions.Jitter] spreads it and [RetryOptions.MaxTimeout] caps it.
+// Retry-After, when present, can only lengthen the result.
+//
+// Wait is called with the 1-based number of the attempt that failed, its
+// response (nil when the attempt failed with an error) and rnd, a number
+// drawn uniformly from [0, 1) for strategies that need randomness. It must
+// be a pure function of its arguments, keeping no state between calls, so
+// that one value serves every goroutine. A negative result counts as 0.
+//
+// The strategies of this package are [Constant], [Waits], [Fibonacci],
+// [Random] and [BackoffFunc] for a function of your own; a nil Backoff is
+// the exponential schedule of StartTimeout and Factor. A Backoff with a
+// Validate method has it called by [RetryOptions.Validate].
+type Backoff interface {
+	Wait(attempt int, resp *http.Response, rnd float64) time.Duration
+}
+
+// BackoffFunc adapts a function to a [Backoff]. It sees the failed
+// attempt's response, so it can follow a rate-limit header of the server's.
+type BackoffFunc func(attempt int, resp *http.Response, rnd float64) time.Duration
+
+// Wait returns f(attempt, resp, rnd).
+func (f BackoffFunc) Wait(attempt int, resp *http.Response, rnd float64) time.Duration {
+	return f(attempt, resp, rnd)
+}
+
+// Validate reports an error for a nil function.
+func (f BackoffFunc) Validate() error {
+	if f == nil {
+		return &OptionError{"Backoff", "BackoffFunc is nil"}
+	}
+	return nil
+}
+
+// Constant waits the same time after every failed attempt.
+type Constant time.Duration
+
+// Wait returns c.
+func (c Constant) Wait(int, *http.Response, float64) time.Duration { return time.Duration(c) }
+
+// Validate reports an error for a negative wait.
+func (c Constant) Validate() error {
+	if c < 0 {
+		return &OptionError{"Backoff", "Constant wait must not be negative, got " + time.Duration(c).String()}
+	}
+	return nil
+}
+
+// Waits lists the wait after each failed attempt: the first entry after
+// attempt 1, the second after attempt 2, and so on; the last entry repeats
+// when there are more attempts than entries. Unlike aiohttp_retry's
+// ListRetry, the first entry is used.
+type Waits []time.Duration
+
+// Wait returns the entry for attempt.
+func (w Waits) Wait(attempt int, _ *http.Response, _ float64) time.Duration {
+	if len(w) == 0 {
+		return 0
+	}
+	return w[min(max(attempt, 1), len(w))-1]
+}
+
+// Validate reports an error for an empty list or a negative entry.
+func (w Waits) Validate() error {
+	if len(w) == 0 {
+		return &OptionError{"Backoff", "Waits must not be empty"}
+	}
+	for i, d := range w {
+		if d < 0 {
+			return &OptionError{"Backoff", "Waits[" + strconv.Itoa(i) + "] must not be negative, got " + d.String()}
+		}
+	}
+	return nil
+}
+
+// Fibonacci waits a multiple of its unit that follows the Fibonacci
+// sequence: 1, 2, 3, 5, 8, ... units after attempts 1, 2, 3, 4, 5, ...
+// It is a pure function of the attempt number, unlike aiohttp_retry's
+// FibonacciRetry, whose state is shared by every request.
+type Fibonacci time.Duration
+
+// Wait returns the wait after attempt, saturating instead of overflowing.
+func (f Fibonacci) Wait(attempt int, _ *http.Response, _ float64) time.Duration {
+	a, b := 1.0, 1.0 // F(1), F(2)
+	for i := 1; i < attempt && b < math.MaxInt64; i++ {
+		a, b = b, a+b
+	}
+	w := b * float64(f)
+	if !(w < math.MaxInt64) {
+		return maxDuration
+	}
+	return time.Duration(w)
+}
+
+// Validate reports an error for a non-positive unit.
+func (f Fibonacci) Validate() error {
+	if f <= 0 {
+		return &OptionError{"Backoff", "Fibonacci unit must be positive, got " + time.Duration(f).String()}
+	}
+	return nil
+}
+
+// Random waits a time drawn uniformly from [Min, Max] after each failed
+// attempt, like aiohttp_retry's RandomRetry.
+type Random struct {
+	Min, Max time.Duration
+}
+
+// Wait returns Min + rnd × (Max - Min).
+func (r Random) Wait(_ int, _ *http.Response, rnd float64) time.Duration {
+	return r.Min + time.Duration(rnd*float64(r.Max-r.Min))
+}
+
+// Validate reports an error for a negative Min or a Max below Min.
+func (r Random) Validate() error {
+	switch {
+	case r.Min < 0:
+		return &OptionError{"Backoff", "Random.Min must not be negative, got " + r.Min.String()}
+	case r.Max < r.Min:
+		return &OptionError{"Backoff", "Random.Max (" + r.Max.String() + ") must not be below Random.Min (" + r.Min.String() + ")"}
+	}
+	return nil
+}
+
+// base returns the wait after failed attempt n (n >= 1) before jitter and
+// cap: o.Backoff's, or min(StartTimeout × Factor^(n-1), limit).
+func (o *RetryOptions) base(n int, resp *http.Response, rnd func() float64, limit float64) float64 {
+	if o.Backoff != nil {
+		return float64(o.Backoff.Wait(n, resp, rnd()))
+	}
+	w := float64(o.startTimeout())
+	if w <= 0 {
+		return 0
+	}
+	// Multiply step by step rather than with math.Pow: n is small in
+	// practice, the loop stops at the cap, and it cannot overflow.
+	f := o.factor()
+	for i := 1; i < n && w < limit; i++ {
+		w *= f
+	}
+	return w
+}
+
+// backoff returns the wait after failed attempt n (n >= 1): the base wait
+// with o's jitter applied, then capped by MaxTimeout. prev is the wait
+// chosen after attempt n-1 (0 for n = 1); only DecorrelatedJitter uses it.
+// rnd returns a uniform number in [0, 1).
 //
 // The result is always in [0, MaxTimeout], for any n, and the computation
 // neither allocates nor overflows.
-func (o *RetryOptions) backoff(n int, prev time.Duration, rnd func() float64) time.Duration {
-	start := o.startTimeout()
-	if start <= 0 {
-		return 0
-	}
+func (o *RetryOptions) backoff(n int, resp *http.Response, prev time.Duration, rnd func() float64) time.Duration {
 	limit := float64(o.maxTimeout())
-	var w float64
-	switch o.Jitter {
-	case DecorrelatedJitter:
-		hi := 3 * float64(max(prev, start))
-		w = float64(start) + rnd()*(hi-float64(start))
-	default:
-		// Multiply step by step rather than with math.Pow: n is small in
-		// practice, the loop stops at the cap, and it cannot overflow.
-		w = float64(start)
-		f := o.factor()
-		for i := 1; i < n && w < limit; i++ {
-			w *= f
-		}
+	w := o.base(n, resp, rnd, limit)
+	if w > 0 {
 		switch o.Jitter {
 		case ProportionalJitter:
 			w *= 0.8 + 0.4*rnd()
 		case FullJitter:
 			w *= rnd()
+		case DecorrelatedJitter:
+			hi := max(3*float64(prev), w)
+			w += rnd() * (hi - w)
 		}
 	}
 	if !(w < limit) { // also catches NaN and +Inf
@@ -50,9 +183,13 @@ func (o *RetryOptions) backoff(n int, prev time.Duration, rnd func() float64) ti
 	return time.Duration(max(w, 0))
 }
 
-// defaultRand is the source of randomness for jitter: math/rand/v2's global
-// generator, safe for concurrent use and free of allocation.
-func defaultRand() float64 { return rand.Float64() }
+// rand returns the source of randomness for jitter and strategies.
+func (o *RetryOptions) rand() func() float64 {
+	if o.Rand != nil {
+		return o.Rand
+	}
+	return rand.Float64
+}
 
 // retryAfter parses the Retry-After header of a response (RFC 9110 section
 // 10.2.3) and returns the wait it asks for, relative to now. It reports false

@@ -2,6 +2,7 @@ package retryclient
 
 import (
 	"context"
+	"log/slog"
 	"math"
 	"net/http"
 	"slices"
@@ -51,10 +52,22 @@ type RetryOptions struct {
 	// Values below 1, NaN and infinities are errors.
 	Factor float64
 
+	// Backoff computes each wait, before Jitter and MaxTimeout apply.
+	// If nil, the exponential schedule of StartTimeout and Factor is used:
+	// the wait after failed attempt n is StartTimeout × Factor^(n-1).
+	// See Constant, Waits, Fibonacci, Random and BackoffFunc.
+	Backoff Backoff
+
 	// Jitter is the random spread applied to each wait so that many clients
 	// do not retry in lockstep. The zero value is ProportionalJitter.
 	// Use NoJitter for an exact schedule.
 	Jitter Jitter
+
+	// Rand returns a number drawn uniformly from [0, 1) for Jitter and for
+	// Backoff strategies that use randomness. It must be safe for
+	// concurrent use. If nil, math/rand/v2's Float64 is used. Tests can
+	// set it to make waits repeatable.
+	Rand func() float64
 
 	// Statuses lists response status codes to retry in addition to the
 	// default ones (408, 429 and every 5xx except 501 and 505).
@@ -75,6 +88,33 @@ type RetryOptions struct {
 	// and when the request carries an Idempotency-Key header. Names other
 	// than the methods of RFC 9110 and PATCH are errors.
 	Methods []string
+
+	// Policy decides which failed attempts are retried. If nil,
+	// DefaultPolicy is used, with Statuses, Errors and Methods above.
+	Policy Policy
+
+	// AttemptTimeout bounds each attempt, from sending the request to the
+	// end of reading its response headers, on top of the caller's own
+	// deadline: an attempt that times out is retried, the caller's deadline
+	// ends the loop. The returned response's body stays readable until the
+	// caller closes it. If zero or negative, attempts have no timeout of
+	// their own.
+	AttemptTimeout time.Duration
+
+	// Rewrite, if not nil, is called before each retry (attempts 2, 3, ...)
+	// with the attempt number and a fresh deep copy of the request, whose
+	// context and body are the attempt's. It may change the copy's URL,
+	// headers or body and return it, or return another request, whose
+	// context is then replaced by the attempt's so that trace hooks and
+	// Attempt keep working. Use it to fail over to a mirror or to refresh a
+	// token. An error, or a nil request, ends the loop with that error.
+	Rewrite func(attempt int, req *http.Request) (*http.Request, error)
+
+	// Logger, if not nil, gets one line for each retry (level Info) and one
+	// when the loop gives up (level Warn), with the method, the URL without
+	// user information or query, the attempt, the status or error, and the
+	// wait. Header values and bodies are never logged.
+	Logger *slog.Logger
 
 	// MaxBufferedBody is how many bytes of a request body that cannot be
 	// re-read (a plain io.Reader without GetBody) are kept while the body is
@@ -102,9 +142,9 @@ const (
 	// FullJitter picks each wait at random in [0, wait).
 	FullJitter
 
-	// DecorrelatedJitter picks each wait at random in
-	// [StartTimeout, 3 × previous wait), the "decorrelated" shape of the
-	// AWS architecture blog; Factor is not used.
+	// DecorrelatedJitter picks each wait at random between the computed
+	// wait and 3 × the previous wait, after the "decorrelated" shape of the
+	// AWS architecture blog, so that waits wander instead of stepping.
 	DecorrelatedJitter
 
 	numJitters // keep last
@@ -147,6 +187,11 @@ func (o *RetryOptions) Validate() error {
 		return &OptionError{"Factor", "must be 0 (default) or a finite number >= 1, got " + strconv.FormatFloat(o.Factor, 'g', -1, 64)}
 	case o.Jitter < 0 || o.Jitter >= numJitters:
 		return &OptionError{"Jitter", "unknown shape " + o.Jitter.String()}
+	}
+	if v, ok := o.Backoff.(interface{ Validate() error }); ok {
+		if err := v.Validate(); err != nil {
+			return err
+		}
 	}
 	for i, s := range o.Statuses {
 		if s < 100 || s > 599 {

@@ -1,7 +1,6 @@
 package retryclient
 
 import (
-	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
@@ -15,13 +14,52 @@ import (
 
 // This file decides which failed attempts are retried.
 
-// retryReason returns why the outcome of one attempt (resp or err) should be
-// retried, or "" when it must not be. ctx is the caller's context.
-func (o *RetryOptions) retryReason(ctx context.Context, req *http.Request, resp *http.Response, err error) string {
-	if err != nil {
-		return o.errorReason(ctx, req, err)
+// An Outcome is the result of one attempt, as a [Policy] sees it.
+type Outcome struct {
+	Attempt  int            // 1-based number of the attempt
+	Request  *http.Request  // the attempt's request; its context is the attempt's
+	Response *http.Response // the response, or nil when Err is set
+	Err      error          // the attempt's error, or nil
+	Options  *RetryOptions  // the options in force for the call; read only
+}
+
+// A Policy decides whether an attempt is retried: it reports retry and a
+// short reason for hooks and logs (such as "status 503"). It is called
+// after every attempt, the last included, but a retry needs attempts left,
+// a body that can be sent again, and time before the context's deadline.
+//
+// A Policy may read the response body: what it reads is kept and given back
+// to the caller when the response is returned. It must not close the body.
+// Whatever the Policy says, a call never retries once its own context is
+// done, nor after its request body failed.
+//
+// Call [DefaultPolicy] from a Policy of your own to add to it or to
+// override it in some cases.
+type Policy func(Outcome) (retry bool, reason string)
+
+// DefaultPolicy is the policy used when RetryOptions.Policy is nil. It
+// retries:
+//   - statuses 408, 429, every 5xx but 501 and 505, and o.Options.Statuses;
+//   - transient transport errors (connection refused, reset or aborted,
+//     EOF before a response, timeouts of one attempt, temporary DNS
+//     failures), and errors matching o.Options.Errors;
+//
+// never TLS certificate errors, and, once the request may have reached the
+// server, only methods that are idempotent (or listed in
+// o.Options.Methods), requests with an Idempotency-Key or
+// X-Idempotency-Key header, and 429 or 503 responses.
+func DefaultPolicy(o Outcome) (retry bool, reason string) {
+	opts := o.Options
+	if opts == nil {
+		opts = new(RetryOptions)
 	}
-	return o.statusReason(req, resp)
+	var r string
+	if o.Err != nil {
+		r = opts.errorReason(o.Request, o.Err)
+	} else if o.Response != nil {
+		r = opts.statusReason(o.Request, o.Response)
+	}
+	return r != "", r
 }
 
 func (o *RetryOptions) statusReason(req *http.Request, resp *http.Response) string {
@@ -57,8 +95,8 @@ func containsInt(s []int, v int) bool {
 	return false
 }
 
-func (o *RetryOptions) errorReason(ctx context.Context, req *http.Request, err error) string {
-	if ctx.Err() != nil || neverRetried(err) {
+func (o *RetryOptions) errorReason(req *http.Request, err error) string {
+	if neverRetried(err) {
 		return ""
 	}
 	reason := transientReason(err)
@@ -171,3 +209,28 @@ func containsFold(s []string, v string) bool {
 	}
 	return false
 }
+
+// peekBody lets a Policy read a response body that may still be returned
+// to the caller: it keeps what the Policy read and, once rewound, serves it
+// again before the rest of the body.
+type peekBody struct {
+	src     io.ReadCloser
+	buf     []byte
+	off     int
+	rewound bool
+}
+
+func (p *peekBody) Read(b []byte) (int, error) {
+	if p.rewound && p.off < len(p.buf) {
+		n := copy(b, p.buf[p.off:])
+		p.off += n
+		return n, nil
+	}
+	n, err := p.src.Read(b)
+	if !p.rewound {
+		p.buf = append(p.buf, b[:n]...)
+	}
+	return n, err
+}
+
+func (p *peekBody) Close() error { return p.src.Close() }

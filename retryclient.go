@@ -111,9 +111,9 @@ func (c *Client) options(ctx context.Context) *RetryOptions {
 // req.Body, if any, is closed, even on errors.
 func (c *Client) Do(req *http.Request) (*http.Response, error) {
 	if req == nil {
-		return nil, &url.Error{Op: "Get", Err: errors.New("retryclient: nil *http.Request")}
+		return nil, &url.Error{Op: "Get", Err: errNilRequest}
 	}
-	return run(req, c.options(req.Context()), (*clientSender)(c.client()))
+	return run(req, c.options(req.Context()), (*clientSender)(c.client()), true)
 }
 
 // Get issues a GET to url with retries. See [http.Client.Get].
@@ -184,6 +184,8 @@ func (c *Client) verb(method, url, contentType string, body io.Reader) (*http.Re
 	return c.Do(req)
 }
 
+var errNilRequest = errors.New("retryclient: nil *http.Request")
+
 // A sender sends one attempt: an http.Client or a RoundTripper.
 type sender interface {
 	send(*http.Request) (*http.Response, error)
@@ -205,34 +207,33 @@ type call struct {
 	attempts int
 	trace    *Trace
 	body     *replayer
+	urlErr   bool          // wrap errors in *url.Error, as http.Client does
 	timer    *time.Timer   // created on the first non-zero wait, reused after
 	prevWait time.Duration // the last wait, for DecorrelatedJitter
+	deadline *attemptDeadline
 }
 
-// run is the retry loop shared by every entry point.
-func run(req *http.Request, opts *RetryOptions, s sender) (*http.Response, error) {
+// run is the retry loop shared by [Client] and [Transport]. s sends each
+// attempt; urlErr says whether errors are wrapped in *url.Error.
+func run(req *http.Request, opts *RetryOptions, s sender, urlErr bool) (*http.Response, error) {
+	c := call{req: req, opts: opts, urlErr: urlErr}
 	if req.URL == nil {
 		closeBody(req)
-		return nil, &url.Error{Op: urlErrorOp(req.Method), Err: errors.New("retryclient: nil Request.URL")}
+		return nil, c.wrap(errors.New("retryclient: nil Request.URL"))
 	}
 	if err := opts.Validate(); err != nil {
 		closeBody(req)
-		return nil, urlError(req, err)
+		return nil, c.wrap(err)
 	}
-	ctx := req.Context()
-	c := call{
-		req:      req,
-		ctx:      ctx,
-		opts:     opts,
-		attempts: opts.attempts(),
-		trace:    ContextTrace(ctx),
-		body:     newReplayer(req, opts.maxBufferedBody()),
-	}
+	c.ctx = req.Context()
+	c.attempts = opts.attempts()
+	c.trace = ContextTrace(c.ctx)
+	c.body = newReplayer(req, opts.maxBufferedBody())
 	defer c.body.finish()
 	defer c.stopTimer()
 	for n := 1; ; n++ {
 		areq, resp, err := c.attempt(n, s)
-		if areq == nil { // nothing was sent: context done or GetBody failed
+		if areq == nil { // nothing was sent: context done, GetBody or Rewrite failed
 			return nil, c.fail(n-1, err, nil)
 		}
 		wait, reason, giveUp := c.decide(n, areq, resp, err)
@@ -240,13 +241,14 @@ func run(req *http.Request, opts *RetryOptions, s sender) (*http.Response, error
 		case reason == "": // success, or a failure that is never retried
 			return c.result(n, resp, err, "")
 		case giveUp != "":
-			c.trace.giveUp(GiveUpInfo{Attempt: n, Attempts: c.attempts, Request: areq, Response: resp, Err: err, Reason: giveUp})
+			c.gaveUp(GiveUpInfo{Attempt: n, Attempts: c.attempts, Request: areq, Response: resp, Err: unwrapURLError(err), Reason: giveUp})
 			return c.result(n, resp, err, giveUp)
 		}
-		c.trace.retry(RetryInfo{Attempt: n, Attempts: c.attempts, Request: areq, Response: resp, Err: err, Reason: reason, Wait: wait})
+		c.retrying(RetryInfo{Attempt: n, Attempts: c.attempts, Request: areq, Response: resp, Err: unwrapURLError(err), Reason: reason, Wait: wait})
 		discard(resp)
+		c.endAttempt()
 		if cerr := c.sleep(wait); cerr != nil {
-			c.trace.giveUp(GiveUpInfo{Attempt: n, Attempts: c.attempts, Request: areq, Err: cerr, Reason: "context done during wait"})
+			c.gaveUp(GiveUpInfo{Attempt: n, Attempts: c.attempts, Request: areq, Err: cerr, Reason: "context done during wait"})
 			return nil, c.fail(n, cerr, err)
 		}
 	}
@@ -258,35 +260,87 @@ func (c *call) attempt(n int, s sender) (*http.Request, *http.Response, error) {
 	if err := c.ctx.Err(); err != nil {
 		return nil, nil, err
 	}
-	areq := c.req.WithContext(withAttempt(c.ctx, n))
-	if c.body != nil {
-		body, getBody, err := c.body.body(n)
-		if err != nil {
-			return nil, nil, err
-		}
-		areq.Body, areq.GetBody = body, getBody
+	ctx := withAttempt(c.ctx, n)
+	if d := c.opts.AttemptTimeout; d > 0 {
+		c.deadline = newAttemptDeadline(ctx, d)
+		ctx = c.deadline.ctx
+	}
+	areq, err := c.prepare(n, ctx)
+	if err != nil {
+		c.endAttempt()
+		return nil, nil, err
 	}
 	c.trace.attemptStart(AttemptStartInfo{Attempt: n, Attempts: c.attempts, Request: areq})
 	resp, err := s.send(areq)
+	if err != nil && c.deadline.expired() {
+		err = &AttemptTimeoutError{After: c.opts.AttemptTimeout, Err: unwrapURLError(err)}
+	}
 	return areq, resp, err
 }
 
-// decide returns, for a failed attempt n, why it should be retried (reason)
-// and after which wait; giveUp is set when it should be but cannot. An
-// empty reason means the outcome is final: a success or a failure that is
-// never retried.
+// prepare returns the request of attempt n: a shallow copy of the caller's
+// with the attempt's context and body, or for a retry with Rewrite set, what
+// Rewrite makes of a deep copy.
+func (c *call) prepare(n int, ctx context.Context) (*http.Request, error) {
+	rewrite := n > 1 && c.opts.Rewrite != nil
+	var areq *http.Request
+	if rewrite {
+		areq = c.req.Clone(ctx)
+	} else {
+		areq = c.req.WithContext(ctx)
+	}
+	var body io.ReadCloser
+	if c.body != nil {
+		b, getBody, err := c.body.body(n)
+		if err != nil {
+			return nil, err
+		}
+		areq.Body, areq.GetBody, body = b, getBody, b
+	}
+	if !rewrite {
+		return areq, nil
+	}
+	r, err := c.opts.Rewrite(n, areq)
+	if err == nil && r == nil {
+		err = errors.New("retryclient: RetryOptions.Rewrite returned a nil *http.Request")
+	}
+	if err == nil && r.URL == nil {
+		err = errors.New("retryclient: RetryOptions.Rewrite returned a request with a nil URL")
+	}
+	if err != nil {
+		if body != nil {
+			body.Close()
+		}
+		return nil, err
+	}
+	if body != nil && r.Body != body {
+		body.Close() // Rewrite gave the attempt a body of its own
+	}
+	if r.Context() != ctx {
+		r = r.WithContext(ctx)
+	}
+	return r, nil
+}
+
+// decide returns, for attempt n, why it should be retried (reason) and
+// after which wait; giveUp is set when it should be but cannot. An empty
+// reason means the outcome is final: a success or a failure that is never
+// retried.
 func (c *call) decide(n int, areq *http.Request, resp *http.Response, err error) (wait time.Duration, reason, giveUp string) {
+	if c.ctx.Err() != nil {
+		return 0, "", "" // the caller's context ended: never retried
+	}
 	if err != nil && c.body.failed() != nil {
 		return 0, "", "" // the request body failed, not the network
 	}
-	reason = c.opts.retryReason(c.ctx, areq, resp, err)
+	reason = c.judge(Outcome{Attempt: n, Request: areq, Response: resp, Err: unwrapURLError(err), Options: c.opts})
 	if reason == "" {
 		return 0, "", ""
 	}
 	if n >= c.attempts {
 		return 0, reason, "attempts exhausted"
 	}
-	wait = c.opts.backoff(n, c.prevWait, defaultRand)
+	wait = c.opts.backoff(n, resp, c.prevWait, c.opts.rand())
 	if resp != nil {
 		if hint, ok := retryAfter(resp.Header, time.Now()); ok {
 			if hint > c.opts.maxTimeout() {
@@ -303,6 +357,36 @@ func (c *call) decide(n int, areq *http.Request, resp *http.Response, err error)
 	}
 	c.prevWait = wait
 	return wait, reason, ""
+}
+
+// judge applies the policy and returns the reason to retry, or "". A
+// custom Policy may read the response body; what it read is put back.
+func (c *call) judge(o Outcome) string {
+	policy := c.opts.Policy
+	if policy == nil {
+		_, reason := DefaultPolicy(o)
+		return reason
+	}
+	var pb *peekBody
+	if o.Response != nil && o.Response.Body != nil {
+		pb = &peekBody{src: o.Response.Body}
+		o.Response.Body = pb
+	}
+	retry, reason := policy(o)
+	if pb != nil {
+		if len(pb.buf) == 0 {
+			o.Response.Body = pb.src // nothing read: give back the original
+		} else {
+			pb.rewound = true
+		}
+	}
+	switch {
+	case !retry:
+		return ""
+	case reason == "":
+		return "RetryOptions.Policy"
+	}
+	return reason
 }
 
 // sleep waits d, or until the context is done, whose error it returns.
@@ -330,12 +414,26 @@ func (c *call) stopTimer() {
 	}
 }
 
+// endAttempt releases the context of an attempt whose outcome is not
+// returned to the caller.
+func (c *call) endAttempt() {
+	c.deadline.cancel()
+	c.deadline = nil
+}
+
 // result returns the outcome of the last attempt n. giveUp, when not
 // empty, is why a retryable failure was not retried.
 func (c *call) result(n int, resp *http.Response, err error, giveUp string) (*http.Response, error) {
 	if err == nil {
+		if d := c.deadline; d != nil {
+			// The caller reads the body after we return: keep the
+			// attempt's context alive until the body is closed.
+			d.stop()
+			resp.Body = keepAlive(resp.Body, d.cancel)
+		}
 		return resp, nil
 	}
+	c.endAttempt()
 	if resp != nil { // a RoundTripper broke its contract; do not leak the body
 		resp.Body.Close()
 	}
@@ -343,12 +441,12 @@ func (c *call) result(n int, resp *http.Response, err error, giveUp string) (*ht
 	if n > 1 || giveUp != "" {
 		err = &RetryError{Attempts: n, Err: err, Reason: giveUp}
 	}
-	return nil, urlError(c.req, err)
+	return nil, c.wrap(err)
 }
 
 // fail returns the error for a call that stopped before attempt n+1 was
-// sent: err is why (the context's error, a GetBody error) and last is the
-// error of attempt n, if it had one.
+// sent: err is why (the context's error, a GetBody or Rewrite error) and
+// last is the error of attempt n, if it had one.
 func (c *call) fail(n int, err, last error) error {
 	if n > 0 {
 		re := &RetryError{Attempts: n, Err: err, Reason: "stopped before attempt " + strconv.Itoa(n+1)}
@@ -357,7 +455,17 @@ func (c *call) fail(n int, err, last error) error {
 		}
 		err = re
 	}
-	return urlError(c.req, err)
+	return c.wrap(err)
+}
+
+// wrap returns err as the call returns it: for a Client, in a *url.Error
+// as http.Client does, with a URL stripped of user information and query,
+// which may hold secrets.
+func (c *call) wrap(err error) error {
+	if !c.urlErr {
+		return err
+	}
+	return &url.Error{Op: urlErrorOp(c.req.Method), URL: redactURL(c.req.URL), Err: err}
 }
 
 // RetryError is the Err of the [*url.Error] returned when the retry loop made
@@ -438,12 +546,6 @@ func unwrapURLError(err error) error {
 		return ue.Err
 	}
 	return err
-}
-
-// urlError wraps err as http.Client does, with the request's method and a
-// URL stripped of user information and query, which may hold secrets.
-func urlError(req *http.Request, err error) error {
-	return &url.Error{Op: urlErrorOp(req.Method), URL: redactURL(req.URL), Err: err}
 }
 
 // redactURL returns u without user information, query or fragment.

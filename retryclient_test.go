@@ -825,7 +825,9 @@ func TestHooks(t *testing.T) {
 	t.Parallel()
 	var log []string
 	outer := &retryclient.Trace{
-		AttemptStart: func(i retryclient.AttemptStartInfo) { log = append(log, fmt.Sprintf("outer start %d/%d", i.Attempt, i.Attempts)) },
+		AttemptStart: func(i retryclient.AttemptStartInfo) {
+			log = append(log, fmt.Sprintf("outer start %d/%d", i.Attempt, i.Attempts))
+		},
 	}
 	inner := &retryclient.Trace{
 		AttemptStart: func(i retryclient.AttemptStartInfo) { log = append(log, fmt.Sprintf("start %d", i.Attempt)) },

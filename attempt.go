@@ -1,0 +1,111 @@
+package retryclient
+
+import (
+	"context"
+	"io"
+	"sync/atomic"
+	"time"
+)
+
+// This file holds what lives for one attempt: its own timeout, and keeping
+// its context alive while the caller reads the response.
+
+// attemptDeadline is the context of one attempt under
+// RetryOptions.AttemptTimeout. Unlike context.WithTimeout, its timer can be
+// stopped without cancelling the context, so that the returned response's
+// body can be read for as long as the caller likes.
+type attemptDeadline struct {
+	ctx      context.Context
+	cancelFn context.CancelFunc
+	timer    *time.Timer
+	fired    atomic.Bool
+}
+
+func newAttemptDeadline(parent context.Context, d time.Duration) *attemptDeadline {
+	ad := new(attemptDeadline)
+	ad.ctx, ad.cancelFn = context.WithCancel(parent)
+	ad.timer = time.AfterFunc(d, func() {
+		ad.fired.Store(true)
+		ad.cancelFn()
+	})
+	return ad
+}
+
+// expired reports whether the attempt's timeout fired.
+func (d *attemptDeadline) expired() bool {
+	return d != nil && d.fired.Load()
+}
+
+// stop stops the timer and leaves the context alive.
+func (d *attemptDeadline) stop() {
+	d.timer.Stop()
+}
+
+// cancel stops the timer and cancels the context.
+func (d *attemptDeadline) cancel() {
+	if d != nil {
+		d.timer.Stop()
+		d.cancelFn()
+	}
+}
+
+// AttemptTimeoutError is the error of an attempt that ran longer than
+// [RetryOptions.AttemptTimeout]. Such an attempt is retried by
+// [DefaultPolicy] like any timeout. errors.Is(err,
+// context.DeadlineExceeded) reports true for it, and its Timeout method
+// true, as for the caller's own deadline.
+type AttemptTimeoutError struct {
+	After time.Duration // the AttemptTimeout in force
+	Err   error         // what the attempt failed with when it was cut off
+}
+
+func (e *AttemptTimeoutError) Error() string {
+	msg := "retryclient: attempt timed out after " + e.After.String()
+	if e.Err != nil {
+		msg += ": " + e.Err.Error()
+	}
+	return msg
+}
+
+// Unwrap returns Err.
+func (e *AttemptTimeoutError) Unwrap() error { return e.Err }
+
+// Is reports whether target is context.DeadlineExceeded.
+func (e *AttemptTimeoutError) Is(target error) bool { return target == context.DeadlineExceeded }
+
+// Timeout reports true: the attempt timed out.
+func (e *AttemptTimeoutError) Timeout() bool { return true }
+
+// cancelOnClose is the body of a response returned to the caller whose
+// attempt has a context of its own: closing the body releases it.
+type cancelOnClose struct {
+	io.ReadCloser
+	cancel func()
+	done   atomic.Bool
+}
+
+func (b *cancelOnClose) Close() error {
+	err := b.ReadCloser.Close()
+	if b.done.CompareAndSwap(false, true) {
+		b.cancel()
+	}
+	return err
+}
+
+// cancelOnCloseWriter keeps the Write method of a 101 Switching Protocols
+// body, which net/http makes an io.ReadWriteCloser.
+type cancelOnCloseWriter struct {
+	cancelOnClose
+	w io.Writer
+}
+
+func (b *cancelOnCloseWriter) Write(p []byte) (int, error) { return b.w.Write(p) }
+
+// keepAlive wraps body so that cancel runs when it is closed.
+func keepAlive(body io.ReadCloser, cancel func()) io.ReadCloser {
+	if w, ok := body.(io.Writer); ok {
+		return &cancelOnCloseWriter{cancelOnClose{ReadCloser: body, cancel: cancel}, w}
+	}
+	return &cancelOnClose{ReadCloser: body, cancel: cancel}
+}
+
