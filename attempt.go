@@ -108,4 +108,3 @@ func keepAlive(body io.ReadCloser, cancel func()) io.ReadCloser {
 	}
 	return &cancelOnClose{ReadCloser: body, cancel: cancel}
 }
-

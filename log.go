@@ -49,4 +49,3 @@ func logAttrs(req *http.Request, attempt, attempts int, resp *http.Response, err
 	}
 	return append(attrs, slog.String("reason", reason))
 }
-
