@@ -149,7 +149,7 @@ func transientReason(err error) string {
 		return "unexpected EOF"
 	case errors.Is(err, io.EOF):
 		return "EOF"
-	case errors.Is(err, net.ErrClosed):
+	case errors.Is(err, net.ErrClosed), isServerClosedIdle(err):
 		return "connection closed"
 	}
 	var dnsErr *net.DNSError
@@ -166,11 +166,27 @@ func transientReason(err error) string {
 	return ""
 }
 
+// isServerClosedIdle reports whether err is net/http's
+// "server closed idle connection": the server closed the connection before
+// the request was written to it. net/http does not export this sentinel, so
+// it is the one error recognised by its exact text (the text of the
+// innermost error, not a substring of a message).
+func isServerClosedIdle(err error) bool {
+	for {
+		next := errors.Unwrap(err)
+		if next == nil {
+			return err.Error() == "http: server closed idle connection"
+		}
+		err = next
+	}
+}
+
 // notSent reports whether err proves that the request never reached the
-// server: the connection could not even be made.
+// server: the connection could not even be made, or the server closed it
+// before the request was written.
 func notSent(err error) bool {
 	var op *net.OpError
-	return errors.As(err, &op) && op.Op == "dial"
+	return errors.As(err, &op) && op.Op == "dial" || isServerClosedIdle(err)
 }
 
 // idempotentMethods are the methods of RFC 9110 section 9.2.2.

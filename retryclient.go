@@ -170,13 +170,14 @@ func (c *Client) CloseIdleConnections() {
 
 // verb builds a request as http.NewRequest does (which sets GetBody for
 // bytes and strings readers) and sends it with Do.
-func (c *Client) verb(method, url, contentType string, body io.Reader) (*http.Response, error) {
-	req, err := http.NewRequest(method, url, body)
+func (c *Client) verb(method, rawURL, contentType string, body io.Reader) (*http.Response, error) {
+	req, err := http.NewRequest(method, rawURL, body)
 	if err != nil {
 		if cl, ok := body.(io.Closer); ok {
 			cl.Close()
 		}
-		return nil, err
+		// The parse error quotes the raw URL, secrets and all.
+		return nil, &url.Error{Op: urlErrorOp(method), URL: redactRawURL(rawURL), Err: unwrapURLError(err)}
 	}
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
@@ -558,6 +559,26 @@ func redactURL(u *url.URL) string {
 	r.RawQuery, r.ForceQuery = "", false
 	r.Fragment, r.RawFragment = "", ""
 	return r.String()
+}
+
+// redactRawURL drops the user information, query and fragment of a URL
+// that does not parse.
+func redactRawURL(raw string) string {
+	if i := strings.IndexAny(raw, "?#"); i >= 0 {
+		raw = raw[:i]
+	}
+	scheme, rest, ok := strings.Cut(raw, "://")
+	if !ok {
+		return raw
+	}
+	if end := strings.IndexByte(rest, '/'); end >= 0 {
+		if at := strings.LastIndexByte(rest[:end], '@'); at >= 0 {
+			rest = rest[at+1:]
+		}
+	} else if at := strings.LastIndexByte(rest, '@'); at >= 0 {
+		rest = rest[at+1:]
+	}
+	return scheme + "://" + rest
 }
 
 // urlErrorOp returns the url.Error Op for a method, as http.Client does:
