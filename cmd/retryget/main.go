@@ -200,7 +200,7 @@ func fetch(ctx context.Context, cfg *config, stdout, stderr io.Writer) error {
 		return fmt.Errorf("reading the body: %w", err)
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return fmt.Errorf("%s %s: %s after %d attempts", cfg.method, redact(cfg.url), resp.Status, last)
+		return fmt.Errorf("final status %s after %d attempts", resp.Status, last)
 	}
 	return nil
 }
@@ -224,20 +224,6 @@ func outcome(resp *http.Response, err error) string {
 		return err.Error()
 	}
 	return resp.Status
-}
-
-// redact drops user information and query from a URL for messages.
-func redact(raw string) string {
-	if i := strings.IndexAny(raw, "?#"); i >= 0 {
-		raw = raw[:i]
-	}
-	if scheme, rest, ok := strings.Cut(raw, "://"); ok {
-		if at := strings.LastIndex(rest, "@"); at >= 0 && at < strings.IndexByte(rest+"/", '/') {
-			rest = rest[at+1:]
-		}
-		raw = scheme + "://" + rest
-	}
-	return raw
 }
 
 // startDemo starts the demo server on loopback: the first request gets a

@@ -112,16 +112,3 @@ func TestExitStatus(t *testing.T) {
 		})
 	}
 }
-
-func TestRedact(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"http://user:pw@host/p?q=1#f", "http://host/p"},
-		{"http://host/a@b", "http://host/a@b"},
-		{"https://host", "https://host"},
-	}
-	for _, tt := range tests {
-		if got := redact(tt.in); got != tt.want {
-			t.Errorf("redact(%q) = %q; want %q", tt.in, got, tt.want)
-		}
-	}
-}
