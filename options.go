@@ -116,6 +116,11 @@ type RetryOptions struct {
 	// wait. Header values and bodies are never logged.
 	Logger *slog.Logger
 
+	// Budget, if not nil, limits retries across every call that shares it,
+	// against retry storms; see Budget. A Budget is shared by pointer: one
+	// value for a whole client or service.
+	Budget *Budget
+
 	// MaxBufferedBody is how many bytes of a request body that cannot be
 	// re-read (a plain io.Reader without GetBody) are kept while the body is
 	// sent, so that it can be sent again on a retry. A longer body is sent
@@ -187,6 +192,11 @@ func (o *RetryOptions) Validate() error {
 		return &OptionError{"Factor", "must be 0 (default) or a finite number >= 1, got " + strconv.FormatFloat(o.Factor, 'g', -1, 64)}
 	case o.Jitter < 0 || o.Jitter >= numJitters:
 		return &OptionError{"Jitter", "unknown shape " + o.Jitter.String()}
+	}
+	if o.Budget != nil {
+		if err := o.Budget.validate(); err != nil {
+			return err
+		}
 	}
 	if v, ok := o.Backoff.(interface{ Validate() error }); ok {
 		if err := v.Validate(); err != nil {

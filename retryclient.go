@@ -336,10 +336,17 @@ func (c *call) decide(n int, areq *http.Request, resp *http.Response, err error)
 	}
 	reason = c.judge(Outcome{Attempt: n, Request: areq, Response: resp, Err: unwrapURLError(err), Options: c.opts})
 	if reason == "" {
+		if err == nil {
+			c.opts.Budget.success()
+		}
 		return 0, "", ""
 	}
+	c.opts.Budget.failure()
 	if n >= c.attempts {
 		return 0, reason, "attempts exhausted"
+	}
+	if !c.opts.Budget.allow() {
+		return 0, reason, reasonBudget
 	}
 	wait = c.opts.backoff(n, resp, c.prevWait, c.opts.rand())
 	if resp != nil {
@@ -499,6 +506,12 @@ func (e *RetryError) Error() string {
 		b.WriteString(" (last attempt: " + e.Last.Error() + ")")
 	}
 	return b.String()
+}
+
+// Is reports whether target is ErrBudgetExhausted and a Budget ended the
+// loop.
+func (e *RetryError) Is(target error) bool {
+	return target == ErrBudgetExhausted && e.Reason == reasonBudget
 }
 
 // Unwrap returns Err and Last.
