@@ -183,6 +183,25 @@ func (o *RetryOptions) backoff(n int, resp *http.Response, prev time.Duration, r
 	return time.Duration(max(w, 0))
 }
 
+// wait returns the wait after failed attempt n: the backoff, lengthened
+// to the response's Retry-After hint if there is one. It reports false when
+// the hint exceeds MaxTimeout: the server asks for more than the caller
+// allows, so the response is returned instead of retried.
+func (o *RetryOptions) wait(n int, resp *http.Response, prev time.Duration, now time.Time) (time.Duration, bool) {
+	w := o.backoff(n, resp, prev, o.rand())
+	if resp == nil {
+		return w, true
+	}
+	hint, ok := retryAfter(resp.Header, now)
+	switch {
+	case !ok:
+		return w, true
+	case hint > o.maxTimeout():
+		return 0, false
+	}
+	return max(w, hint), true
+}
+
 // rand returns the source of randomness for jitter and strategies.
 func (o *RetryOptions) rand() func() float64 {
 	if o.Rand != nil {

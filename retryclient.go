@@ -348,14 +348,9 @@ func (c *call) decide(n int, areq *http.Request, resp *http.Response, err error)
 	if !c.opts.Budget.allow() {
 		return 0, reason, reasonBudget
 	}
-	wait = c.opts.backoff(n, resp, c.prevWait, c.opts.rand())
-	if resp != nil {
-		if hint, ok := retryAfter(resp.Header, time.Now()); ok {
-			if hint > c.opts.maxTimeout() {
-				return 0, reason, "Retry-After exceeds MaxTimeout"
-			}
-			wait = max(wait, hint)
-		}
+	wait, ok := c.opts.wait(n, resp, c.prevWait, time.Now())
+	if !ok {
+		return 0, reason, "Retry-After exceeds MaxTimeout"
 	}
 	if dl, ok := c.ctx.Deadline(); ok && !time.Now().Add(wait).Before(dl) {
 		return 0, reason, "context deadline before next attempt"
