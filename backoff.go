@@ -178,7 +178,7 @@ func (o *RetryOptions) backoff(n int, resp *http.Response, prev time.Duration, r
 		}
 	}
 	if !(w < limit) { // also catches NaN and +Inf
-		w = limit
+		return o.maxTimeout() // not time.Duration(limit): float64 rounds MaxInt64 up
 	}
 	return time.Duration(max(w, 0))
 }

@@ -1,10 +1,13 @@
 package retryclient
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"net/http"
 	"os"
+	"reflect"
+	"strings"
 	"sync"
 )
 
@@ -37,7 +40,8 @@ type replayer struct {
 	cap  int64    // replayBuffer: the most bytes kept
 
 	mu       sync.Mutex
-	gen      int    // number of the attempt that owns the body
+	gen      int    // number of the attempt that owns the body; -1 between attempts
+	started  bool   // an attempt has taken the caller's body
 	open     int    // attempt bodies not closed yet
 	finished bool   // the call is over; close the caller's body when open reaches 0
 	closed   bool   // the caller's body was closed
@@ -59,6 +63,32 @@ type attemptBody struct {
 	c      io.Closer // replayGetBody: closes r
 	pos    int64     // replayBuffer: bytes this attempt has read
 	closed bool      // guarded by rp.mu
+}
+
+// nopCloserTypes are the types io.NopCloser returns.
+var nopCloserTypes = [...]reflect.Type{
+	reflect.TypeOf(io.NopCloser(nil)),
+	reflect.TypeOf(io.NopCloser(strings.NewReader(""))), // the io.WriterTo variant
+}
+
+// inMemoryBody reports whether req's body is one that http.NewRequest made
+// from a *bytes.Buffer, *bytes.Reader or *strings.Reader, with a GetBody
+// that copies it. Such a body cannot fail, so it is sent as it is, without
+// a wrapper: net/http then writes it with the headers in one packet, and the
+// call allocates nothing for it.
+func inMemoryBody(req *http.Request) bool {
+	if req.GetBody == nil || req.Body == nil {
+		return false
+	}
+	t := reflect.TypeOf(req.Body)
+	if t != nopCloserTypes[0] && t != nopCloserTypes[1] {
+		return false
+	}
+	switch reflect.ValueOf(req.Body).Field(0).Interface().(type) {
+	case *bytes.Reader, *strings.Reader, *bytes.Buffer:
+		return true
+	}
+	return false
 }
 
 // newReplayer returns nil when req has no body.
@@ -132,6 +162,7 @@ func (rp *replayer) body(n int) (io.ReadCloser, func() (io.ReadCloser, error), e
 	}
 	rp.mu.Lock()
 	rp.gen = n
+	rp.started = true
 	rp.open++
 	rp.mu.Unlock()
 	b.gen = n
@@ -150,9 +181,12 @@ func (rp *replayer) sectionBody() (io.ReadCloser, error) {
 	return io.NopCloser(io.NewSectionReader(rp.file, rp.off, rp.size)), nil
 }
 
-// replayable reports whether the body can be sent again in full, and if
-// not, why. It must be called after the attempt's round trip returned.
-func (rp *replayer) replayable() (bool, string) {
+// detach reports whether the body can be sent again in full, and if not,
+// why. When it can, it takes the body back from the attempt that had it, in
+// the same step, so that a transport still writing that attempt cannot read
+// the caller's body any more. It must be called after the attempt's round
+// trip returned.
+func (rp *replayer) detach() (bool, string) {
 	if rp == nil {
 		return true, ""
 	}
@@ -168,6 +202,7 @@ func (rp *replayer) replayable() (bool, string) {
 	case rp.overflow:
 		return false, "request body cannot be replayed"
 	}
+	rp.gen = -1
 	return true, ""
 }
 
@@ -200,7 +235,7 @@ func (rp *replayer) finish() {
 // already closed it (replayGetBody).
 func (rp *replayer) closeCaller() {
 	rp.mu.Lock()
-	done := rp.closed || rp.mode == replayGetBody && rp.gen > 0
+	done := rp.closed || rp.mode == replayGetBody && rp.started
 	rp.closed = true
 	rp.mu.Unlock()
 	if !done {

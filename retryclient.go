@@ -207,7 +207,8 @@ type call struct {
 	opts     *RetryOptions
 	attempts int
 	trace    *Trace
-	body     *replayer
+	body     *replayer     // replays the request body, or nil
+	memBody  bool          // the body is in memory and GetBody copies it
 	urlErr   bool          // wrap errors in *url.Error, as http.Client does
 	timer    *time.Timer   // created on the first non-zero wait, reused after
 	prevWait time.Duration // the last wait, for DecorrelatedJitter
@@ -229,8 +230,12 @@ func run(req *http.Request, opts *RetryOptions, s sender, urlErr bool) (*http.Re
 	c.ctx = req.Context()
 	c.attempts = opts.attempts()
 	c.trace = ContextTrace(c.ctx)
-	c.body = newReplayer(req, opts.maxBufferedBody())
-	defer c.body.finish()
+	if inMemoryBody(req) {
+		c.memBody = true // GetBody makes copies that cannot fail: no wrapper needed
+	} else {
+		c.body = newReplayer(req, opts.maxBufferedBody())
+		defer c.body.finish()
+	}
 	defer c.stopTimer()
 	for n := 1; ; n++ {
 		areq, resp, err := c.attempt(n, s)
@@ -291,7 +296,17 @@ func (c *call) prepare(n int, ctx context.Context) (*http.Request, error) {
 		areq = c.req.WithContext(ctx)
 	}
 	var body io.ReadCloser
-	if c.body != nil {
+	switch {
+	case c.memBody && n > 1:
+		rc, err := c.req.GetBody()
+		if err != nil {
+			return nil, err
+		}
+		if rc == nil {
+			return nil, errors.New("retryclient: Request.GetBody returned a nil body")
+		}
+		areq.Body, body = rc, rc
+	case c.body != nil:
 		b, getBody, err := c.body.body(n)
 		if err != nil {
 			return nil, err
@@ -355,7 +370,7 @@ func (c *call) decide(n int, areq *http.Request, resp *http.Response, err error)
 	if dl, ok := c.ctx.Deadline(); ok && !time.Now().Add(wait).Before(dl) {
 		return 0, reason, "context deadline before next attempt"
 	}
-	if ok, why := c.body.replayable(); !ok {
+	if ok, why := c.body.detach(); !ok {
 		return 0, reason, why
 	}
 	c.prevWait = wait
