@@ -10,10 +10,23 @@ type attemptKey struct{}
 
 // withAttempt returns a context derived from the caller's context that
 // carries attempt number n. Small integers box into an interface without
-// allocating, so this costs one context value per attempt.
+// allocating, so this costs one context value per attempt, and nothing for
+// the first attempts of a request made without a context of its own
+// (http.NewRequest's context.Background), which share prebuilt values:
+// contexts are immutable, so sharing them is safe.
 func withAttempt(ctx context.Context, n int) context.Context {
+	if n <= len(backgroundAttempts) && ctx == context.Background() {
+		return backgroundAttempts[n-1]
+	}
 	return context.WithValue(ctx, attemptKey{}, n)
 }
+
+var backgroundAttempts = func() (a [8]context.Context) {
+	for i := range a {
+		a[i] = context.WithValue(context.Background(), attemptKey{}, i+1)
+	}
+	return a
+}()
 
 // Attempt returns the 1-based number of the attempt that ctx belongs to, or
 // 0 when ctx does not come from a retry loop. Each attempt's request context
