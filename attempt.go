@@ -3,6 +3,7 @@ package retryclient
 import (
 	"context"
 	"io"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -76,35 +77,35 @@ func (e *AttemptTimeoutError) Is(target error) bool { return target == context.D
 // Timeout reports true: the attempt timed out.
 func (e *AttemptTimeoutError) Timeout() bool { return true }
 
-// cancelOnClose is the body of a response returned to the caller whose
-// attempt has a context of its own: closing the body releases it.
-type cancelOnClose struct {
+// closeHook is a response body that runs hook once, after closing: it
+// keeps what the response needs (the attempt's context, a file being sent)
+// alive until the caller is done with the body.
+type closeHook struct {
 	io.ReadCloser
-	cancel func()
-	done   atomic.Bool
+	hook func()
+	once sync.Once
 }
 
-func (b *cancelOnClose) Close() error {
-	err := b.ReadCloser.Close()
-	if b.done.CompareAndSwap(false, true) {
-		b.cancel()
-	}
+func (c *closeHook) Close() error {
+	err := c.ReadCloser.Close()
+	c.once.Do(c.hook)
 	return err
 }
 
-// cancelOnCloseWriter keeps the Write method of a 101 Switching Protocols
-// body, which net/http makes an io.ReadWriteCloser.
-type cancelOnCloseWriter struct {
-	cancelOnClose
+// closeHookWriter keeps the Write method of a 101 Switching Protocols body,
+// which net/http makes an io.ReadWriteCloser.
+type closeHookWriter struct {
+	*closeHook
 	w io.Writer
 }
 
-func (b *cancelOnCloseWriter) Write(p []byte) (int, error) { return b.w.Write(p) }
+func (b closeHookWriter) Write(p []byte) (int, error) { return b.w.Write(p) }
 
-// keepAlive wraps body so that cancel runs when it is closed.
-func keepAlive(body io.ReadCloser, cancel func()) io.ReadCloser {
+// onClose returns body wrapped so that hook runs when it is closed.
+func onClose(body io.ReadCloser, hook func()) io.ReadCloser {
+	h := &closeHook{ReadCloser: body, hook: hook}
 	if w, ok := body.(io.Writer); ok {
-		return &cancelOnCloseWriter{cancelOnClose{ReadCloser: body, cancel: cancel}, w}
+		return closeHookWriter{h, w}
 	}
-	return &cancelOnClose{ReadCloser: body, cancel: cancel}
+	return h
 }

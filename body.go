@@ -34,23 +34,24 @@ const (
 type replayer struct {
 	req  *http.Request // the caller's request
 	mode replayMode
-	file *os.File // replayReaderAt: the caller's body
-	off  int64    // replayReaderAt: where the body starts in file
-	size int64    // replayReaderAt: how many bytes to send
-	cap  int64    // replayBuffer: the most bytes kept
+	file *os.File    // replayReaderAt: the caller's body
+	stat os.FileInfo // replayReaderAt: file's, when the call started
+	off  int64       // replayReaderAt: where the body starts in file
+	size int64       // replayReaderAt: how many bytes to send
+	cap  int64       // replayBuffer: the most bytes kept
 
 	mu       sync.Mutex
-	gen      int    // number of the attempt that owns the body; -1 between attempts
-	started  bool   // an attempt has taken the caller's body
-	open     int    // attempt bodies not closed yet
-	finished bool   // the call is over; close the caller's body when open reaches 0
-	closed   bool   // the caller's body was closed
-	bodyErr  error  // first error returned by a body's Read, other than io.EOF
-	reading  bool   // replayBuffer: a Read of the caller's body is under way
-	buf      []byte // replayBuffer: every byte read from the caller's body, while within cap
-	consumed int64  // replayBuffer: bytes read from the caller's body in all
-	overflow bool   // replayBuffer: more than cap bytes were read; buf is dropped
-	srcEOF   bool   // replayBuffer: the caller's body reached io.EOF
+	gen      int      // number of the attempt that owns the body; -1 between attempts
+	started  bool     // an attempt has taken the caller's body
+	open     int      // attempt bodies not closed yet
+	finished bool     // the call is over; close the caller's body when open reaches 0
+	closed   bool     // the caller's body was closed
+	bodyErr  error    // first error returned by a body's Read, other than io.EOF
+	reading  bool     // replayBuffer: a Read of the caller's body is under way
+	chunks   [][]byte // replayBuffer: every byte read from the caller's body, while within cap
+	consumed int64    // replayBuffer: bytes read from the caller's body in all
+	overflow bool     // replayBuffer: more than cap bytes were read; chunks are dropped
+	srcEOF   bool     // replayBuffer: the caller's body reached io.EOF
 
 	first attemptBody // the first attempt's body, kept here to save an allocation
 }
@@ -108,7 +109,7 @@ func newReplayer(req *http.Request, bufferCap int64) *replayer {
 			rp.mode, rp.cap = replayBuffer, bufferCap
 			break
 		}
-		rp.mode, rp.file, rp.off, rp.size = replayReaderAt, f, off, st.Size()-off
+		rp.mode, rp.file, rp.stat, rp.off, rp.size = replayReaderAt, f, st, off, st.Size()-off
 		if req.ContentLength > 0 && req.ContentLength < rp.size {
 			rp.size = req.ContentLength
 		}
@@ -136,6 +137,11 @@ func isRegularFile(b io.ReadCloser) bool {
 // by net/http itself (redirects, HTTP/2 retries), a GetBody for it.
 // It takes the body from any earlier attempt still being written.
 func (rp *replayer) body(n int) (io.ReadCloser, func() (io.ReadCloser, error), error) {
+	if rp.mode == replayReaderAt {
+		if f := rp.reopen(); f != nil {
+			return f, rp.sectionBody, nil // the transport closes it
+		}
+	}
 	var b *attemptBody
 	if n == 1 {
 		b = &rp.first
@@ -174,6 +180,29 @@ func (rp *replayer) body(n int) (io.ReadCloser, func() (io.ReadCloser, error), e
 		getBody = rp.sectionBody
 	}
 	return b, getBody, nil
+}
+
+// reopen opens the caller's file again for one attempt, with an offset of
+// its own at the start of the body, so that net/http can send it with
+// sendfile while the caller's file is never shared between attempts. It
+// returns nil when the file cannot be opened again unchanged (deleted,
+// replaced, resized, no permission): the attempt then reads the caller's
+// file with ReadAt, which never moves its offset.
+func (rp *replayer) reopen() *os.File {
+	f, err := os.Open(rp.file.Name())
+	if err != nil {
+		return nil
+	}
+	st, err := f.Stat()
+	if err != nil || !os.SameFile(st, rp.stat) || st.Size() != rp.stat.Size() {
+		f.Close()
+		return nil
+	}
+	if _, err := f.Seek(rp.off, io.SeekStart); err != nil {
+		f.Close()
+		return nil
+	}
+	return f
 }
 
 // sectionBody is the GetBody of a file body.
@@ -270,7 +299,8 @@ func (b *attemptBody) readBuffered(p []byte) (int, error) {
 		rp.mu.Unlock()
 		return 0, errStaleBody
 	case b.pos < rp.consumed:
-		n := copy(p, rp.buf[b.pos:rp.consumed])
+		chunk := rp.chunks[b.pos/chunkSize]
+		n := copy(p, chunk[b.pos%chunkSize:])
 		b.pos += int64(n)
 		rp.mu.Unlock()
 		return n, nil
@@ -294,9 +324,9 @@ func (b *attemptBody) readBuffered(p []byte) (int, error) {
 		switch {
 		case rp.overflow:
 		case rp.consumed+int64(n) > rp.cap:
-			rp.overflow, rp.buf = true, nil
+			rp.overflow, rp.chunks = true, nil
 		default:
-			rp.buf = append(rp.buf, p[:n]...)
+			rp.keep(p[:n])
 		}
 		rp.consumed += int64(n)
 		b.pos += int64(n)
@@ -308,6 +338,26 @@ func (b *attemptBody) readBuffered(p []byte) (int, error) {
 		rp.bodyErr = err
 	}
 	return n, err
+}
+
+// chunkSize is the size of the pieces a buffered body is kept in: growing
+// by pieces never copies what is kept, so memory stays within the cap.
+const chunkSize = 32 << 10
+
+// keep appends p to the kept bytes, which hold rp.consumed bytes so far;
+// the caller has checked that the cap allows p.
+func (rp *replayer) keep(p []byte) {
+	kept := rp.consumed
+	for len(p) > 0 {
+		if kept%chunkSize == 0 {
+			rp.chunks = append(rp.chunks, make([]byte, 0, min(chunkSize, rp.cap-kept)))
+		}
+		last := &rp.chunks[len(rp.chunks)-1]
+		n := min(len(p), cap(*last)-len(*last))
+		*last = append(*last, p[:n]...)
+		p = p[n:]
+		kept += int64(n)
+	}
 }
 
 func (rp *replayer) recordErr(err error) {

@@ -447,7 +447,7 @@ func (c *call) result(n int, resp *http.Response, err error, giveUp string) (*ht
 			// The caller reads the body after we return: keep the
 			// attempt's context alive until the body is closed.
 			d.stop()
-			resp.Body = keepAlive(resp.Body, d.cancel)
+			resp.Body = onClose(resp.Body, d.cancel)
 		}
 		return resp, nil
 	}
