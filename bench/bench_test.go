@@ -237,7 +237,7 @@ func BenchmarkUploadMemory(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		f.Truncate(size) // sparse: reads return zeros without disk I/O
+		f.Truncate(size)       // sparse: reads return zeros without disk I/O
 		io.Copy(io.Discard, f) // warm the page cache, so that no client pays for it
 		f.Close()
 		bodies := []struct {
