@@ -115,8 +115,8 @@ func (f Fibonacci) Validate() error {
 	return nil
 }
 
-// Random waits a time drawn uniformly from [Min, Max] after each failed
-// attempt, like aiohttp_retry's RandomRetry.
+// Random waits a time drawn uniformly from [Min, Max) after each failed
+// attempt (Min when they are equal), like aiohttp_retry's RandomRetry.
 type Random struct {
 	Min, Max time.Duration
 }
@@ -156,25 +156,38 @@ func (o *RetryOptions) base(n int, resp *http.Response, rnd func() float64, limi
 	return w
 }
 
-// backoff returns the wait after failed attempt n (n >= 1): the base wait
-// with o's jitter applied, then capped by MaxTimeout. prev is the wait
-// chosen after attempt n-1 (0 for n = 1); only DecorrelatedJitter uses it.
-// rnd returns a uniform number in [0, 1).
+// backoff returns the wait after failed attempt n (n >= 1): the base wait,
+// capped, with o's jitter applied within the cap:
 //
-// The result is always in [0, MaxTimeout], for any n, and the computation
-// neither allocates nor overflows.
+//   - NoJitter: b = min(base(n), MaxTimeout);
+//   - ProportionalJitter: uniform in [0.8 b, min(1.2 b, MaxTimeout));
+//   - FullJitter: uniform in [0, b);
+//   - DecorrelatedJitter: uniform in [b1, min(3 × prev, MaxTimeout)), where
+//     b1 is the capped first wait and prev the previous wait (b1 at first).
+//
+// Capping before the jitter keeps waits spread at the cap, where capping
+// after it would send every client back in lockstep at exactly MaxTimeout.
+// rnd returns a uniform number in [0, 1). The result is always in
+// [0, MaxTimeout], for any n, and the computation neither allocates nor
+// overflows.
 func (o *RetryOptions) backoff(n int, resp *http.Response, prev time.Duration, rnd func() float64) time.Duration {
 	limit := float64(o.maxTimeout())
-	w := o.base(n, resp, rnd, limit)
-	if w > 0 {
+	var w float64
+	switch o.Jitter {
+	case DecorrelatedJitter:
+		lo := min(o.base(1, resp, rnd, limit), limit)
+		hi := min(3*max(float64(prev), lo), limit)
+		w = lo + rnd()*max(hi-lo, 0)
+	default:
+		b := min(o.base(n, resp, rnd, limit), limit)
 		switch o.Jitter {
+		case NoJitter:
+			w = b
 		case ProportionalJitter:
-			w *= 0.8 + 0.4*rnd()
+			lo, hi := 0.8*b, min(1.2*b, limit)
+			w = lo + rnd()*(hi-lo)
 		case FullJitter:
-			w *= rnd()
-		case DecorrelatedJitter:
-			hi := max(3*float64(prev), w)
-			w += rnd() * (hi - w)
+			w = b * rnd()
 		}
 	}
 	if !(w < limit) { // also catches NaN and +Inf

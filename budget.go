@@ -24,9 +24,10 @@ const (
 // attempts succeed. It follows the retry throttling of gRPC (gRFC A6,
 // "Retry Throttling"): a bucket holds up to MaxTokens tokens and starts
 // full; every attempt that fails in a retryable way takes one token, every
-// attempt that succeeds (any outcome the policy does not retry) puts back
-// Ratio tokens; a retry is allowed only while the bucket holds more than
-// half of MaxTokens.
+// response that the policy does not retry (a success, or a 404: the server
+// is up) puts back Ratio tokens, and errors that are never retried (a TLS
+// failure) do neither; a retry is allowed only while the bucket holds more
+// than half of MaxTokens.
 //
 // Under a total outage, a budget thus bounds the attempts sent to about
 // requests × (1 + Ratio) + MaxTokens/2, where retrying alone would send

@@ -1869,3 +1869,999 @@ func TestFaultAttemptTimeoutBodyReadable(t *testing.T) {
 		t.Errorf("Attempt() in RoundTripper = %v; want %v", got, want)
 	}
 }
+
+// faultWaitCount waits up to 2s for c to reach want and returns its value.
+// A raw server counts in its own goroutines, which may lag a moment behind
+// the client's view of the same event.
+func faultWaitCount(c *atomic.Int64, want int64) int64 {
+	for deadline := time.Now().Add(2 * time.Second); c.Load() < want && time.Now().Before(deadline); {
+		time.Sleep(time.Millisecond)
+	}
+	return c.Load()
+}
+
+// faultBodyLog records the request bodies a server received: in full, or
+// cut short by a fault of the server's own making.
+type faultBodyLog struct {
+	mu      sync.Mutex
+	full    []faultSum // guarded by mu
+	partial []faultSum // guarded by mu
+}
+
+func (l *faultBodyLog) add(complete bool, b []byte) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if complete {
+		l.full = append(l.full, faultSumOf(b))
+	} else {
+		l.partial = append(l.partial, faultSumOf(b))
+	}
+}
+
+// check fails t unless the server received want in full wantFull times
+// and its first half wantPartial times, and nothing else.
+func (l *faultBodyLog) check(t *testing.T, want []byte, wantFull, wantPartial int) {
+	t.Helper()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if got, w := l.full, slices.Repeat([]faultSum{faultSumOf(want)}, wantFull); !slices.Equal(got, w) {
+		t.Errorf("complete bodies received = %v; want %v", got, w)
+	}
+	if got, w := l.partial, slices.Repeat([]faultSum{faultSumOf(want[:len(want)/2])}, wantPartial); !slices.Equal(got, w) {
+		t.Errorf("half bodies received = %v; want %v (the first half of the body)", got, w)
+	}
+}
+
+// faultResetErrs are the errors a client sees when the server resets a
+// connection while the request is written or its response awaited.
+var faultResetErrs = []error{syscall.ECONNRESET, syscall.EPIPE, io.EOF, io.ErrUnexpectedEOF, net.ErrClosed}
+
+func faultIsOneOf(err error, targets []error) bool {
+	return slices.ContainsFunc(targets, func(target error) bool { return errors.Is(err, target) })
+}
+
+// faultBodyKinds are request bodies of size bytes, one per replay mode of
+// the library: in memory with GetBody, a plain reader kept in a buffer, a
+// regular file read again. Each returns the reader and its bytes; the
+// request's ContentLength must be set to size.
+func faultBodyKinds(size int) []struct {
+	name string
+	make func(t *testing.T) (io.Reader, []byte)
+} {
+	return []struct {
+		name string
+		make func(t *testing.T) (io.Reader, []byte)
+	}{
+		{name: "bytes.Reader", make: func(t *testing.T) (io.Reader, []byte) {
+			b := faultRandom(t, size)
+			return bytes.NewReader(b), b
+		}},
+		{name: "plain reader", make: func(t *testing.T) (io.Reader, []byte) {
+			b := faultRandom(t, size)
+			return struct{ io.Reader }{bytes.NewReader(b)}, b
+		}},
+		{name: "os.File", make: func(t *testing.T) (io.Reader, []byte) {
+			return faultFile(t, size)
+		}},
+	}
+}
+
+// TestFaultResetMidBody: the server reads the request's headers and half
+// its body, then resets the connection (RST); from the third connection on
+// it reads the whole request and answers 200. A PUT, or a POST with an
+// Idempotency-Key, is retried until it gets through, and every attempt
+// sends the same bytes from the first; a POST without a key reached the
+// server and is not retried.
+func TestFaultResetMidBody(t *testing.T) {
+	t.Parallel()
+	const size = 256 << 10 // beyond the socket buffers: the reset hits the writer too
+	methods := []struct {
+		name    string
+		method  string
+		key     bool
+		retried bool
+	}{
+		{name: "PUT", method: http.MethodPut, retried: true},
+		{name: "POST", method: http.MethodPost},
+		{name: "POST with Idempotency-Key", method: http.MethodPost, key: true, retried: true},
+	}
+	for _, m := range methods {
+		for _, bk := range faultBodyKinds(size) {
+			t.Run(m.name+"/"+bk.name, func(t *testing.T) {
+				t.Parallel()
+				var (
+					bodies  faultBodyLog
+					conns   atomic.Int64
+					badSize atomic.Int64 // requests without the expected Content-Length
+				)
+				srv := faultNewRawServer(t, func(s *faultRawServer, c *net.TCPConn) {
+					defer c.Close()
+					n := conns.Add(1) // attempts are sequential: n numbers them
+					c.SetDeadline(time.Now().Add(5 * time.Second))
+					req, err := http.ReadRequest(bufio.NewReader(c))
+					if err != nil {
+						return
+					}
+					if req.ContentLength != size {
+						badSize.Add(1)
+						return
+					}
+					if n < 3 {
+						half := make([]byte, size/2)
+						if _, err := io.ReadFull(req.Body, half); err != nil {
+							return
+						}
+						bodies.add(false, half)
+						s.requests.Add(1) // before the reset, so before Do sees it
+						c.SetLinger(0)    // the deferred Close resets
+						return
+					}
+					b, err := io.ReadAll(req.Body)
+					if err != nil {
+						return
+					}
+					bodies.add(true, b)
+					s.requests.Add(1)
+					io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")
+				})
+				c, rec := faultClient(faultTransport(t), retryclient.RetryOptions{Attempts: 3, StartTimeout: -1})
+				body, want := bk.make(t)
+				req, ft := faultRequest(t, context.Background(), m.method, srv.url+"/upload", body)
+				req.ContentLength = size
+				if m.key {
+					req.Header.Set("Idempotency-Key", "k-1")
+				}
+				resp, err := c.Do(req)
+				attempts, full, partial := 1, 0, 1
+				if m.retried {
+					attempts, full, partial = 3, 1, 2
+					if err != nil || resp.StatusCode != http.StatusOK {
+						t.Fatalf("Do() = %v, %v; want 200, nil", resp, err)
+					}
+					got, err := io.ReadAll(resp.Body)
+					resp.Body.Close()
+					if err != nil || string(got) != "ok" {
+						t.Errorf("reading the response = %q, %v; want \"ok\", nil", got, err)
+					}
+					for i, e := range ft.errs {
+						if !faultIsOneOf(e, faultResetErrs) {
+							t.Errorf("attempt %d failed with %v; want errors.Is to find one of %v", i+1, e, faultResetErrs)
+						}
+					}
+				} else {
+					faultCloseResp(resp)
+					if resp != nil || err == nil {
+						t.Fatalf("Do() = %v, %v; want nil, an error", resp, err)
+					}
+					if !faultIsOneOf(err, faultResetErrs) {
+						t.Errorf("Do() error = %v; want errors.Is to find one of %v", err, faultResetErrs)
+					}
+					faultCheckURLError(t, err)
+					if got := faultRetryAttempts(err); got != 0 {
+						t.Errorf("Do() error = %v; want no *RetryError (one attempt, not retryable), got Attempts %d", err, got)
+					}
+				}
+				if got := ft.attempts(); got != attempts {
+					t.Errorf("AttemptStart calls = %d; want %d", got, attempts)
+				}
+				if got, want := rec.attempts(), faultSeq(attempts); !slices.Equal(got, want) {
+					t.Errorf("Attempt() in RoundTripper = %v; want %v", got, want)
+				}
+				if got := srv.accepts.Load(); got != int64(attempts) {
+					t.Errorf("server accepted %d connections; want %d", got, attempts)
+				}
+				if got := srv.requests.Load(); got != int64(attempts) {
+					t.Errorf("server read %d requests; want %d", got, attempts)
+				}
+				if got := badSize.Load(); got != 0 {
+					t.Errorf("%d requests came without Content-Length %d", got, size)
+				}
+				bodies.check(t, want, full, partial)
+			})
+		}
+	}
+}
+
+// TestFaultTruncatedResponse: the server sends the response headers and
+// half the body, then closes the connection. Do has already handed the
+// response over, so it returns it with a nil error; the caller sees the
+// failure when reading the body, and the loop does not retry.
+func TestFaultTruncatedResponse(t *testing.T) {
+	t.Parallel()
+	payload := bytes.Repeat([]byte("0123456789"), 200)
+	half := payload[:len(payload)/2]
+	tests := []struct {
+		name           string
+		method         string
+		body           int // request body size
+		chunked        bool
+		attemptTimeout time.Duration
+	}{
+		{name: "GET, Content-Length", method: http.MethodGet},
+		{name: "GET, chunked", method: http.MethodGet, chunked: true},
+		{name: "PUT with a body", method: http.MethodPut, body: 64 << 10},
+		{name: "GET under AttemptTimeout", method: http.MethodGet, attemptTimeout: 2 * time.Second},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var bodies faultBodyLog
+			srv := faultNewRawServer(t, func(s *faultRawServer, c *net.TCPConn) {
+				defer c.Close() // FIN, after the half body
+				c.SetDeadline(time.Now().Add(5 * time.Second))
+				req, err := http.ReadRequest(bufio.NewReader(c))
+				if err != nil {
+					return
+				}
+				b, err := io.ReadAll(req.Body) // all of it: a close then sends FIN, not RST
+				if err != nil {
+					return
+				}
+				bodies.add(true, b)
+				s.requests.Add(1)
+				if tt.chunked {
+					fmt.Fprintf(c, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n%x\r\n%s\r\n", len(half), half)
+				} else {
+					fmt.Fprintf(c, "HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s", len(payload), half)
+				}
+			})
+			c, rec := faultClient(faultTransport(t), retryclient.RetryOptions{Attempts: 3, StartTimeout: -1, AttemptTimeout: tt.attemptTimeout})
+			want := faultRandom(t, tt.body)
+			var body io.Reader
+			if tt.body > 0 {
+				body = bytes.NewReader(want)
+			}
+			req, ft := faultRequest(t, context.Background(), tt.method, srv.url+"/", body)
+			resp, err := c.Do(req)
+			if err != nil || resp.StatusCode != http.StatusOK {
+				faultCloseResp(resp)
+				t.Fatalf("Do() = %v, %v; want 200, nil: the headers arrived intact", resp, err)
+			}
+			got, err := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if !errors.Is(err, io.ErrUnexpectedEOF) {
+				t.Errorf("reading the body: error %v; want io.ErrUnexpectedEOF", err)
+			}
+			if !bytes.Equal(got, half) {
+				t.Errorf("reading the body = %v; want the %v the server sent", faultSumOf(got), faultSumOf(half))
+			}
+			if got := ft.attempts(); got != 1 {
+				t.Errorf("AttemptStart calls = %d; want 1: no retry after the response was handed over", got)
+			}
+			if len(ft.waits) != 0 || len(ft.giveUps) != 0 {
+				t.Errorf("Retry waits %v, GiveUp reasons %q; want no Retry, no GiveUp", ft.waits, ft.giveUps)
+			}
+			if got := rec.attempts(); !slices.Equal(got, []int{1}) {
+				t.Errorf("Attempt() in RoundTripper = %v; want [1]", got)
+			}
+			if got := srv.accepts.Load(); got != 1 {
+				t.Errorf("server accepted %d connections; want 1", got)
+			}
+			if got := srv.requests.Load(); got != 1 {
+				t.Errorf("server read %d requests; want 1", got)
+			}
+			bodies.check(t, want, 1, 0)
+		})
+	}
+}
+
+// faultStall reads the request and its body, then never answers: it holds
+// the connection until the client hangs up (or 5s pass).
+func faultStall(bodies *faultBodyLog) faultConnFunc {
+	return func(s *faultRawServer, c *net.TCPConn) {
+		defer c.Close()
+		c.SetDeadline(time.Now().Add(5 * time.Second))
+		br := bufio.NewReader(c)
+		req, err := http.ReadRequest(br)
+		if err != nil {
+			return
+		}
+		b, err := io.ReadAll(req.Body)
+		if err != nil {
+			return
+		}
+		bodies.add(true, b)
+		s.requests.Add(1)
+		io.Copy(io.Discard, br)
+	}
+}
+
+// TestFaultStall: a server that accepts and never answers. AttemptTimeout
+// cuts each attempt off and retries it; the caller's deadline ends the call.
+// Not parallel: it measures time, and checks that no goroutine outlives it.
+func TestFaultStall(t *testing.T) {
+	const (
+		attemptTimeout = 100 * time.Millisecond
+		deadline       = 150 * time.Millisecond
+		slack          = 300 * time.Millisecond
+	)
+	tests := []struct {
+		name           string
+		method         string
+		body           int
+		attemptTimeout time.Duration
+		deadline       time.Duration // the caller's; 0 means 5s, a backstop
+		wantAttempts   int
+		wantElapsed    time.Duration
+	}{
+		{name: "AttemptTimeout retries it/GET", method: http.MethodGet, attemptTimeout: attemptTimeout, wantAttempts: 3, wantElapsed: 3 * attemptTimeout},
+		{name: "AttemptTimeout retries it/PUT", method: http.MethodPut, body: 64 << 10, attemptTimeout: attemptTimeout, wantAttempts: 3, wantElapsed: 3 * attemptTimeout},
+		{name: "caller deadline ends it/GET", method: http.MethodGet, deadline: deadline, wantAttempts: 1, wantElapsed: deadline},
+		{name: "caller deadline ends it/PUT", method: http.MethodPut, body: 64 << 10, deadline: deadline, wantAttempts: 1, wantElapsed: deadline},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			checkNoLeaks(t)
+			var bodies faultBodyLog
+			srv := faultNewRawServer(t, faultStall(&bodies))
+			c, rec := faultClient(faultTransport(t), retryclient.RetryOptions{Attempts: 3, StartTimeout: -1, AttemptTimeout: tt.attemptTimeout})
+			want := faultRandom(t, tt.body)
+			var body io.Reader
+			if tt.body > 0 {
+				body = bytes.NewReader(want)
+			}
+			start := time.Now() // before the deadline is set: elapsed cannot fall short of it
+			d := tt.deadline
+			if d == 0 {
+				d = 5 * time.Second
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), d)
+			defer cancel()
+			req, ft := faultRequest(t, ctx, tt.method, srv.url+"/", body)
+			resp, err := c.Do(req)
+			elapsed := time.Since(start)
+			faultCloseResp(resp)
+			if resp != nil || !errors.Is(err, context.DeadlineExceeded) {
+				t.Fatalf("Do() = %v, %v; want nil, an error that errors.Is context.DeadlineExceeded", resp, err)
+			}
+			faultCheckURLError(t, err)
+			if ue := (*url.Error)(nil); errors.As(err, &ue) && !ue.Timeout() {
+				t.Errorf("Do() error %v: Timeout() = false; want true", err)
+			}
+			var ate *retryclient.AttemptTimeoutError
+			isATE := errors.As(err, &ate)
+			if tt.attemptTimeout > 0 {
+				if !isATE || ate.After != tt.attemptTimeout {
+					t.Errorf("Do() error = %v; want a *retryclient.AttemptTimeoutError after %v", err, tt.attemptTimeout)
+				}
+				if got := faultRetryAttempts(err); got != tt.wantAttempts {
+					t.Errorf("RetryError.Attempts = %d; want %d", got, tt.wantAttempts)
+				}
+				for i, e := range ft.errs {
+					if !errors.As(e, &ate) {
+						t.Errorf("attempt %d failed with %v; want a *retryclient.AttemptTimeoutError", i+1, e)
+					}
+				}
+				if !slices.Equal(ft.giveUps, []string{"attempts exhausted"}) {
+					t.Errorf("GiveUp reasons = %q; want [\"attempts exhausted\"]", ft.giveUps)
+				}
+			} else {
+				if isATE {
+					t.Errorf("Do() error = %v; want the caller's deadline, not a *retryclient.AttemptTimeoutError", err)
+				}
+				if len(ft.waits) != 0 {
+					t.Errorf("Retry waits = %v; want no retry once the caller's deadline passed", ft.waits)
+				}
+			}
+			if elapsed < tt.wantElapsed || elapsed > tt.wantElapsed+slack {
+				t.Errorf("Do() took %v; want %v to %v", elapsed, tt.wantElapsed, tt.wantElapsed+slack)
+			}
+			if got := ft.attempts(); got != tt.wantAttempts {
+				t.Errorf("AttemptStart calls = %d; want %d", got, tt.wantAttempts)
+			}
+			if got, want := rec.attempts(), faultSeq(tt.wantAttempts); !slices.Equal(got, want) {
+				t.Errorf("Attempt() in RoundTripper = %v; want %v", got, want)
+			}
+			if got := faultWaitCount(&srv.accepts, int64(tt.wantAttempts)); got != int64(tt.wantAttempts) {
+				t.Errorf("server accepted %d connections; want %d", got, tt.wantAttempts)
+			}
+			if got := faultWaitCount(&srv.requests, int64(tt.wantAttempts)); got != int64(tt.wantAttempts) {
+				t.Errorf("server read %d requests; want %d", got, tt.wantAttempts)
+			}
+			bodies.check(t, want, tt.wantAttempts, 0)
+		})
+	}
+}
+
+// TestFaultDeadlineDuringSecondAttempt: the server answers 503 at once,
+// then stalls; the caller's deadline passes during attempt 2, which ends
+// the call with the context's error after exactly 2 hits.
+// Not parallel: it measures time, and checks that no goroutine outlives it.
+func TestFaultDeadlineDuringSecondAttempt(t *testing.T) {
+	const (
+		wait     = 20 * time.Millisecond
+		deadline = 150 * time.Millisecond
+		slack    = 300 * time.Millisecond
+	)
+	for _, tt := range []struct {
+		name   string
+		method string
+		body   int
+	}{
+		{name: "GET", method: http.MethodGet},
+		{name: "PUT", method: http.MethodPut, body: 64 << 10},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			checkNoLeaks(t)
+			var (
+				hits   atomic.Int64
+				bodies faultBodyLog
+			)
+			ts := faultServer(t, func(w http.ResponseWriter, r *http.Request) {
+				b, err := io.ReadAll(r.Body)
+				if err != nil {
+					return
+				}
+				bodies.add(true, b)
+				if hits.Add(1) == 1 {
+					w.WriteHeader(http.StatusServiceUnavailable)
+					return
+				}
+				select { // stall until the client hangs up
+				case <-r.Context().Done():
+				case <-time.After(5 * time.Second):
+				}
+			})
+			c, rec := faultClient(faultTransport(t), retryclient.RetryOptions{
+				Attempts: 3, StartTimeout: wait, MaxTimeout: time.Second, Jitter: retryclient.NoJitter,
+			})
+			want := faultRandom(t, tt.body)
+			var body io.Reader
+			if tt.body > 0 {
+				body = bytes.NewReader(want)
+			}
+			start := time.Now()
+			ctx, cancel := context.WithTimeout(context.Background(), deadline)
+			defer cancel()
+			req, ft := faultRequest(t, ctx, tt.method, ts.URL, body)
+			resp, err := c.Do(req)
+			elapsed := time.Since(start)
+			faultCloseResp(resp)
+			if resp != nil || !errors.Is(err, context.DeadlineExceeded) {
+				t.Fatalf("Do() = %v, %v; want nil, an error that errors.Is context.DeadlineExceeded", resp, err)
+			}
+			faultCheckURLError(t, err)
+			if ate := (*retryclient.AttemptTimeoutError)(nil); errors.As(err, &ate) {
+				t.Errorf("Do() error = %v; want the caller's deadline, not a *retryclient.AttemptTimeoutError", err)
+			}
+			if got := faultRetryAttempts(err); got != 2 {
+				t.Errorf("RetryError.Attempts = %d; want 2", got)
+			}
+			if elapsed < deadline || elapsed > deadline+slack {
+				t.Errorf("Do() took %v; want %v to %v", elapsed, deadline, deadline+slack)
+			}
+			if !slices.Equal(ft.waits, []time.Duration{wait}) {
+				t.Errorf("Retry waits = %v; want [%v]", ft.waits, wait)
+			}
+			if got := ft.attempts(); got != 2 {
+				t.Errorf("AttemptStart calls = %d; want 2", got)
+			}
+			if got, want := rec.attempts(), faultSeq(2); !slices.Equal(got, want) {
+				t.Errorf("Attempt() in RoundTripper = %v; want %v", got, want)
+			}
+			if got := faultWaitCount(&hits, 2); got != 2 {
+				t.Errorf("server hits = %d; want 2", got)
+			}
+			bodies.check(t, want, 2, 0)
+		})
+	}
+}
+
+// faultNotifyConn is a client connection that reports when the client
+// closes it.
+type faultNotifyConn struct {
+	net.Conn
+	once   sync.Once
+	closed chan<- struct{}
+}
+
+func (c *faultNotifyConn) Close() error {
+	c.once.Do(func() {
+		select {
+		case c.closed <- struct{}{}:
+		default:
+		}
+	})
+	return c.Conn.Close()
+}
+
+// faultGotConns records, through httptrace, whether each connection a
+// request got was reused from the pool.
+type faultGotConns struct {
+	mu     sync.Mutex
+	reused []bool // guarded by mu
+}
+
+func (g *faultGotConns) context(ctx context.Context) context.Context {
+	return httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		GotConn: func(i httptrace.GotConnInfo) {
+			g.mu.Lock()
+			g.reused = append(g.reused, i.Reused)
+			g.mu.Unlock()
+		},
+	})
+}
+
+func (g *faultGotConns) list() []bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return slices.Clone(g.reused)
+}
+
+// TestFaultKeepAliveClosed: the server closes a keep-alive connection that
+// the client holds in its pool. net/http retries by itself, without
+// backoff and without telling the retry loop, when a request fails on a
+// reused connection before any response byte and the request is
+// replayable: GET, HEAD, OPTIONS, TRACE, or any method with an
+// Idempotency-Key, whose body has GetBody (RETRY-SEMANTICS.md section 3).
+// The server can then see more requests than the loop made attempts; the
+// loop must not add a retry of its own on top, and must retry what net/http
+// leaves alone when its policy allows.
+// Keep-alives are on here, unlike in the other tests.
+func TestFaultKeepAliveClosed(t *testing.T) {
+	t.Parallel()
+
+	// The server closes the idle connection between two calls. Once the
+	// client has noticed (its read loop saw EOF and closed its end), the
+	// next call dials a new connection: one attempt, one new connection,
+	// whatever the method. When the next call races the close, it may
+	// write to the dead connection first; net/http then retries a GET on
+	// a new connection by itself. The request written to the dead
+	// connection never reaches a handler (the server had stopped reading),
+	// so the counts are the same either way. A POST is not raced: whether
+	// it fails, or net/http retries it, or the loop does, depends on which
+	// side sees the close first.
+	t.Run("closed while idle", func(t *testing.T) {
+		t.Parallel()
+		tests := []struct {
+			name   string
+			method string
+			notice bool // wait until the client noticed the close
+		}{
+			{name: "GET, client noticed", method: http.MethodGet, notice: true},
+			{name: "POST, client noticed", method: http.MethodPost, notice: true},
+			{name: "GET, racing the next request", method: http.MethodGet},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				t.Parallel()
+				var (
+					hits, conns atomic.Int64
+					bodies      faultBodyLog
+					idle        = make(chan net.Conn, 4)
+				)
+				ts := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					b, err := io.ReadAll(r.Body)
+					if err != nil {
+						return
+					}
+					if r.Method == tt.method {
+						bodies.add(true, b)
+					}
+					hits.Add(1)
+					io.WriteString(w, "ok")
+				}))
+				ts.Config.ErrorLog = log.New(io.Discard, "", 0)
+				ts.Config.ConnState = func(c net.Conn, st http.ConnState) {
+					switch st {
+					case http.StateNew:
+						conns.Add(1)
+					case http.StateIdle:
+						select {
+						case idle <- c:
+						default:
+						}
+					}
+				}
+				ts.Start()
+				t.Cleanup(ts.Close)
+				clientClosed := make(chan struct{}, 4)
+				tr := &http.Transport{}
+				var d net.Dialer
+				tr.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+					c, err := d.DialContext(ctx, network, addr)
+					if err != nil {
+						return nil, err
+					}
+					return &faultNotifyConn{Conn: c, closed: clientClosed}, nil
+				}
+				t.Cleanup(tr.CloseIdleConnections)
+				c, rec := faultClient(tr, retryclient.RetryOptions{Attempts: 3, StartTimeout: -1})
+				want := []byte("payload of the second call")
+				var got [2]faultGotConns
+				for call := range 2 {
+					method, body := http.MethodGet, io.Reader(nil)
+					if call == 1 {
+						if tt.method == http.MethodPost {
+							body = bytes.NewReader(want)
+						}
+						method = tt.method
+					}
+					req, ft := faultRequest(t, got[call].context(context.Background()), method, ts.URL, body)
+					resp, err := c.Do(req)
+					if err != nil || resp.StatusCode != http.StatusOK {
+						faultCloseResp(resp)
+						t.Fatalf("call %d: Do() = %v, %v; want 200, nil", call+1, resp, err)
+					}
+					b, err := io.ReadAll(resp.Body) // to EOF: the connection goes back to the pool
+					resp.Body.Close()
+					if err != nil || string(b) != "ok" {
+						t.Errorf("call %d: reading the response = %q, %v; want \"ok\", nil", call+1, b, err)
+					}
+					if got := ft.attempts(); got != 1 {
+						t.Errorf("call %d: AttemptStart calls = %d; want 1", call+1, got)
+					}
+					if call == 1 {
+						break
+					}
+					// Close the connection, now idle, from the server's side.
+					select {
+					case conn := <-idle:
+						conn.Close()
+					case <-time.After(2 * time.Second):
+						t.Fatalf("the server's connection never went idle")
+					}
+					if tt.notice {
+						select {
+						case <-clientClosed:
+						case <-time.After(2 * time.Second):
+							t.Fatalf("the client never noticed that the server closed the connection")
+						}
+					}
+				}
+				if got := got[0].list(); !slices.Equal(got, []bool{false}) {
+					t.Errorf("call 1: GotConn Reused = %v; want [false]", got)
+				}
+				second := got[1].list()
+				switch {
+				case tt.notice && !slices.Equal(second, []bool{false}):
+					t.Errorf("call 2: GotConn Reused = %v; want [false], a new connection", second)
+				case !tt.notice && !slices.Equal(second, []bool{false}) && !slices.Equal(second, []bool{true, false}):
+					t.Errorf("call 2: GotConn Reused = %v; want [false], or [true false] after net/http's own retry", second)
+				}
+				if got, want := rec.attempts(), []int{1, 1}; !slices.Equal(got, want) {
+					t.Errorf("Attempt() in RoundTripper = %v; want %v", got, want)
+				}
+				if got := hits.Load(); got != 2 {
+					t.Errorf("server hits = %d; want 2", got)
+				}
+				if got := conns.Load(); got != 2 {
+					t.Errorf("server connections = %d; want 2", got)
+				}
+				if tt.method == http.MethodPost {
+					bodies.check(t, want, 1, 0)
+				}
+			})
+		}
+	})
+
+	// The server answers the first call on a keep-alive connection, then
+	// reads the second call's request on that connection and closes it
+	// without answering: the request reached the server, no response
+	// byte came back. net/http retries the replayable ones itself, once,
+	// so the server reads 3 requests for 2 attempts of the loop; the loop
+	// retries a PUT, which net/http does not replay; nobody retries a POST
+	// without a key.
+	t.Run("closed after reading the next request", func(t *testing.T) {
+		t.Parallel()
+		tests := []struct {
+			name         string
+			method       string
+			key          bool
+			wantAttempts int    // the loop's attempts for the second call
+			wantReused   []bool // GotConn of the second call
+			wantReads    int    // requests the server read, both calls
+			wantConns    int
+			wantErr      bool
+		}{
+			{name: "GET: net/http retries", method: http.MethodGet, wantAttempts: 1, wantReused: []bool{true, false}, wantReads: 3, wantConns: 2},
+			{name: "POST with Idempotency-Key: net/http retries", method: http.MethodPost, key: true, wantAttempts: 1, wantReused: []bool{true, false}, wantReads: 3, wantConns: 2},
+			{name: "PUT: the loop retries", method: http.MethodPut, wantAttempts: 2, wantReused: []bool{true, false}, wantReads: 3, wantConns: 2},
+			{name: "POST: nobody retries", method: http.MethodPost, wantAttempts: 1, wantReused: []bool{true}, wantReads: 2, wantConns: 1, wantErr: true},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				t.Parallel()
+				var (
+					conns  atomic.Int64
+					bodies faultBodyLog
+				)
+				srv := faultNewRawServer(t, func(s *faultRawServer, c *net.TCPConn) {
+					defer c.Close()
+					n := conns.Add(1) // connections are sequential here
+					c.SetDeadline(time.Now().Add(5 * time.Second))
+					br := bufio.NewReader(c)
+					for i := 1; ; i++ {
+						req, err := http.ReadRequest(br)
+						if err != nil {
+							return
+						}
+						b, err := io.ReadAll(req.Body) // all of it: the close sends FIN, not RST
+						if err != nil {
+							return
+						}
+						if req.URL.Path == "/2" {
+							bodies.add(true, b)
+						}
+						s.requests.Add(1)
+						switch {
+						case n == 1 && i == 2:
+							return // hang up on the reused connection without answering
+						case n == 1:
+							io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+						default:
+							io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")
+							return
+						}
+					}
+				})
+				tr := &http.Transport{}
+				t.Cleanup(tr.CloseIdleConnections)
+				c, rec := faultClient(tr, retryclient.RetryOptions{Attempts: 3, StartTimeout: -1})
+
+				req, ft := faultRequest(t, context.Background(), http.MethodGet, srv.url+"/1", nil)
+				resp, err := c.Do(req)
+				if err != nil || resp.StatusCode != http.StatusOK {
+					faultCloseResp(resp)
+					t.Fatalf("call 1: Do() = %v, %v; want 200, nil", resp, err)
+				}
+				io.Copy(io.Discard, resp.Body) // to EOF: the connection goes back to the pool
+				resp.Body.Close()
+				if got := ft.attempts(); got != 1 {
+					t.Errorf("call 1: AttemptStart calls = %d; want 1", got)
+				}
+
+				want := []byte("payload of the second call")
+				var body io.Reader
+				if tt.method != http.MethodGet {
+					body = bytes.NewReader(want)
+				} else {
+					want = nil
+				}
+				var gc faultGotConns
+				req, ft = faultRequest(t, gc.context(context.Background()), tt.method, srv.url+"/2", body)
+				if tt.key {
+					req.Header.Set("Idempotency-Key", "k-2")
+				}
+				resp, err = c.Do(req)
+				if tt.wantErr {
+					faultCloseResp(resp)
+					if resp != nil || !errors.Is(err, io.EOF) {
+						t.Errorf("call 2: Do() = %v, %v; want nil, an error that errors.Is io.EOF", resp, err)
+					}
+					faultCheckURLError(t, err)
+				} else {
+					if err != nil || resp.StatusCode != http.StatusOK {
+						faultCloseResp(resp)
+						t.Fatalf("call 2: Do() = %v, %v; want 200, nil", resp, err)
+					}
+					b, err := io.ReadAll(resp.Body)
+					resp.Body.Close()
+					if err != nil || string(b) != "ok" {
+						t.Errorf("call 2: reading the response = %q, %v; want \"ok\", nil", b, err)
+					}
+				}
+				if got := ft.attempts(); got != tt.wantAttempts {
+					t.Errorf("call 2: AttemptStart calls = %d; want %d", got, tt.wantAttempts)
+				}
+				if got := gc.list(); !slices.Equal(got, tt.wantReused) {
+					t.Errorf("call 2: GotConn Reused = %v; want %v", got, tt.wantReused)
+				}
+				if got, want := rec.attempts(), append([]int{1}, faultSeq(tt.wantAttempts)...); !slices.Equal(got, want) {
+					t.Errorf("Attempt() in RoundTripper = %v; want %v", got, want)
+				}
+				if got := srv.requests.Load(); got != int64(tt.wantReads) {
+					t.Errorf("server read %d requests; want %d", got, tt.wantReads)
+				}
+				if got := srv.accepts.Load(); got != int64(tt.wantConns) {
+					t.Errorf("server accepted %d connections; want %d", got, tt.wantConns)
+				}
+				bodies.check(t, want, tt.wantReads-1, 0) // the second call's copies
+			})
+		}
+	})
+}
+
+// TestFaultHTTP2Shutdown: an HTTP/2 server goes away while a PUT of 1 MiB is
+// in flight. The request completes, retried where it has to be (by
+// net/http through GetBody, or by the loop), or fails cleanly; a handler
+// never gets a truncated body that it takes for a whole one, and the
+// final handler, when Do succeeds, got the whole body.
+func TestFaultHTTP2Shutdown(t *testing.T) {
+	t.Parallel()
+	const size = 1 << 20
+	tests := []struct {
+		name         string
+		fault        string
+		wantAttempts int
+		wantHits     int
+		wantFull     int // bodies the handlers read in full
+		wantConns    int
+	}{
+		// The handler has read the whole body, then every connection is
+		// closed under it: the client loses the stream before any
+		// response, and the loop retries the PUT on a new connection.
+		{name: "connections closed after the body was read", fault: "close", wantAttempts: 2, wantHits: 2, wantFull: 2, wantConns: 2},
+		// The handler has read a quarter of the body when every
+		// connection is closed: the same, with one body cut short.
+		{name: "connections closed in the middle of the body", fault: "close early", wantAttempts: 2, wantHits: 2, wantFull: 1, wantConns: 2},
+		// Graceful shutdown: the server sends GOAWAY and lets the
+		// stream in flight finish, so the first attempt succeeds.
+		{name: "graceful shutdown (GOAWAY) during the handler", fault: "shutdown", wantAttempts: 1, wantHits: 1, wantFull: 1, wantConns: 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			want := faultRandom(t, size)
+			var (
+				hits, conns  atomic.Int64
+				full         atomic.Int64
+				bad          atomic.Int64 // bodies read in full with the wrong bytes
+				shuttingDown = make(chan struct{})
+				shutdownErr  = make(chan error, 1)
+				ts           *httptest.Server
+			)
+			ts = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				n := hits.Add(1)
+				if n == 1 && tt.fault == "close early" {
+					if _, err := io.ReadFull(r.Body, make([]byte, size/4)); err != nil {
+						return
+					}
+					ts.CloseClientConnections()
+					<-r.Context().Done()
+					return
+				}
+				b, err := io.ReadAll(r.Body)
+				if err != nil {
+					return
+				}
+				full.Add(1)
+				if !bytes.Equal(b, want) {
+					bad.Add(1)
+				}
+				if n == 1 {
+					switch tt.fault {
+					case "close":
+						ts.CloseClientConnections()
+						<-r.Context().Done()
+						return
+					case "shutdown":
+						go func() {
+							ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+							defer cancel()
+							shutdownErr <- ts.Config.Shutdown(ctx)
+						}()
+						<-shuttingDown
+						// Give the server a moment to send GOAWAY before
+						// the response: the outcome is the same either
+						// way, the stream was accepted before it.
+						time.Sleep(10 * time.Millisecond)
+					}
+				}
+				io.WriteString(w, "ok")
+			}))
+			ts.EnableHTTP2 = true
+			ts.Config.ErrorLog = log.New(io.Discard, "", 0)
+			ts.Config.ConnState = func(c net.Conn, st http.ConnState) {
+				if st == http.StateNew {
+					conns.Add(1)
+				}
+			}
+			ts.Config.RegisterOnShutdown(func() { close(shuttingDown) })
+			ts.StartTLS()
+			t.Cleanup(ts.Close)
+
+			c, rec := faultClient(ts.Client().Transport, retryclient.RetryOptions{Attempts: 3, StartTimeout: -1})
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			req, ft := faultRequest(t, ctx, http.MethodPut, ts.URL+"/upload", bytes.NewReader(want))
+			resp, err := c.Do(req)
+			if err != nil || resp.StatusCode != http.StatusOK {
+				faultCloseResp(resp)
+				t.Fatalf("Do() = %v, %v; want 200, nil", resp, err)
+			}
+			if resp.ProtoMajor != 2 {
+				t.Errorf("response protocol = %s; want HTTP/2", resp.Proto)
+			}
+			b, err := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if err != nil || string(b) != "ok" {
+				t.Errorf("reading the response = %q, %v; want \"ok\", nil", b, err)
+			}
+			if tt.fault == "shutdown" {
+				select {
+				case err := <-shutdownErr:
+					if err != nil {
+						t.Errorf("Server.Shutdown() = %v; want nil", err)
+					}
+				case <-time.After(5 * time.Second):
+					t.Errorf("Server.Shutdown() still running after 5s")
+				}
+			}
+			for i, e := range ft.errs {
+				if !faultIsOneOf(e, faultResetErrs) {
+					t.Errorf("attempt %d failed with %v; want errors.Is to find one of %v", i+1, e, faultResetErrs)
+				}
+			}
+			if got := ft.attempts(); got != tt.wantAttempts {
+				t.Errorf("AttemptStart calls = %d; want %d", got, tt.wantAttempts)
+			}
+			if got, want := rec.attempts(), faultSeq(tt.wantAttempts); !slices.Equal(got, want) {
+				t.Errorf("Attempt() in RoundTripper = %v; want %v", got, want)
+			}
+			if got := hits.Load(); got != int64(tt.wantHits) {
+				t.Errorf("handler hits = %d; want %d", got, tt.wantHits)
+			}
+			if got := conns.Load(); got != int64(tt.wantConns) {
+				t.Errorf("server connections = %d; want %d", got, tt.wantConns)
+			}
+			if got := full.Load(); got != int64(tt.wantFull) {
+				t.Errorf("bodies read in full = %d; want %d", got, tt.wantFull)
+			}
+			if got := bad.Load(); got != 0 {
+				t.Errorf("%d bodies read in full differ from the %v sent; want none", got, faultSumOf(want))
+			}
+		})
+	}
+}
+
+// TestFaultScheduleElapsed: 503, 503, 200 with StartTimeout 50ms, Factor 2
+// and no jitter take 50ms + 100ms, in real time, and no wait follows the
+// success.
+// Not parallel: it measures time, and checks that no goroutine outlives it.
+func TestFaultScheduleElapsed(t *testing.T) {
+	checkNoLeaks(t)
+	const (
+		start    = 50 * time.Millisecond
+		schedule = start + 2*start
+		slack    = 150 * time.Millisecond // below the next wait, 200ms
+	)
+	var (
+		hits   atomic.Int64
+		bodies faultBodyLog
+	)
+	ts := faultServer(t, func(w http.ResponseWriter, r *http.Request) {
+		b, err := io.ReadAll(r.Body)
+		if err != nil {
+			return
+		}
+		bodies.add(true, b)
+		if hits.Add(1) <= 2 {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
+		io.WriteString(w, "ok")
+	})
+	c, rec := faultClient(faultTransport(t), retryclient.RetryOptions{
+		Attempts: 4, StartTimeout: start, Factor: 2, MaxTimeout: time.Second, Jitter: retryclient.NoJitter,
+	})
+	want := faultRandom(t, 64<<10)
+	req, ft := faultRequest(t, context.Background(), http.MethodPut, ts.URL, bytes.NewReader(want))
+	begin := time.Now()
+	resp, err := c.Do(req)
+	elapsed := time.Since(begin)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		faultCloseResp(resp)
+		t.Fatalf("Do() = %v, %v; want 200, nil", resp, err)
+	}
+	resp.Body.Close()
+	if elapsed < schedule || elapsed > schedule+slack {
+		t.Errorf("Do() took %v; want %v to %v", elapsed, schedule, schedule+slack)
+	}
+	if want := []time.Duration{start, 2 * start}; !slices.Equal(ft.waits, want) {
+		t.Errorf("Retry waits = %v; want %v", ft.waits, want)
+	}
+	if len(ft.giveUps) != 0 {
+		t.Errorf("GiveUp reasons = %q; want none", ft.giveUps)
+	}
+	if got := hits.Load(); got != 3 {
+		t.Errorf("server hits = %d; want 3", got)
+	}
+	if got := ft.attempts(); got != 3 {
+		t.Errorf("AttemptStart calls = %d; want 3", got)
+	}
+	if got, want := rec.attempts(), faultSeq(3); !slices.Equal(got, want) {
+		t.Errorf("Attempt() in RoundTripper = %v; want %v", got, want)
+	}
+	bodies.check(t, want, 3, 0)
+}

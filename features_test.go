@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"math"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httptrace"
@@ -17,6 +18,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -540,4 +542,69 @@ func TestLogger(t *testing.T) {
 			t.Errorf("log contains %q:\n%s", secret, buf.String())
 		}
 	}
+}
+
+func TestCheckRedirectErrorNeverRetried(t *testing.T) {
+	t.Parallel()
+	var hits atomic.Int32
+	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		http.Redirect(w, r, "/elsewhere", http.StatusFound)
+	}))
+	defer s.Close()
+	errNoRedirect := errors.New("no redirects")
+	hc := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return errNoRedirect }}
+	// Even listed in Errors, a CheckRedirect error is not retried.
+	c := &retryclient.Client{Client: hc, RetryOptions: retryclient.RetryOptions{StartTimeout: -1, Errors: []error{errNoRedirect}}}
+	resp, err := c.Get(s.URL)
+	if !errors.Is(err, errNoRedirect) {
+		t.Fatalf("Get() error = %v; want the CheckRedirect error", err)
+	}
+	if resp == nil || resp.StatusCode != http.StatusFound {
+		t.Errorf("Get() response = %v; want the 302, as http.Client returns it", resp)
+	}
+	if hits.Load() != 1 {
+		t.Errorf("hits = %d; want 1", hits.Load())
+	}
+}
+
+func TestGetBodyFailsOnRetry(t *testing.T) {
+	t.Parallel()
+	errGetBody := errors.New("source gone")
+	et := &errTransport{err: &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}}
+	var gaveUp []string
+	ctx := retryclient.WithTrace(context.Background(), &retryclient.Trace{GiveUp: func(i retryclient.GiveUpInfo) {
+		gaveUp = append(gaveUp, i.Reason)
+	}})
+	req, _ := http.NewRequestWithContext(ctx, "PUT", "http://example.invalid/", strings.NewReader("x"))
+	req.GetBody = func() (io.ReadCloser, error) { return nil, errGetBody }
+	c := &retryclient.Client{Client: &http.Client{Transport: et}, RetryOptions: retryclient.RetryOptions{StartTimeout: -1}}
+	_, err := c.Do(req)
+	if !errors.Is(err, errGetBody) || !errors.Is(err, syscall.ECONNREFUSED) {
+		t.Errorf("Do() error = %v; want the GetBody error and the last attempt's", err)
+	}
+	if et.hits.Load() != 1 || !slices.Equal(gaveUp, []string{"attempt 2 not sent"}) {
+		t.Errorf("attempts = %d, GiveUp reasons %q; want 1, [attempt 2 not sent]", et.hits.Load(), gaveUp)
+	}
+}
+
+func TestJitterSpreadsAtTheCap(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		for _, j := range []retryclient.Jitter{retryclient.ProportionalJitter, retryclient.FullJitter, retryclient.DecorrelatedJitter} {
+			opts := retryclient.RetryOptions{Attempts: 200, StartTimeout: time.Millisecond, MaxTimeout: 3 * time.Millisecond, Jitter: j}
+			ws, _, _, _ := waits(t, opts, &script{codes: []int{503}})
+			atCap := 0
+			distinct := map[time.Duration]bool{}
+			for _, w := range ws[5:] {
+				if w == 3*time.Millisecond {
+					atCap++
+				}
+				distinct[w] = true
+			}
+			if atCap > 5 || len(distinct) < 100 {
+				t.Errorf("%v: %d of %d waits at exactly MaxTimeout, %d distinct; want spread below the cap", j, atCap, len(ws)-5, len(distinct))
+			}
+		}
+	})
 }

@@ -136,20 +136,23 @@ type RetryOptions struct {
 type Jitter int
 
 const (
-	// ProportionalJitter multiplies each wait by a random factor in
-	// [0.8, 1.2), as gRPC does. It keeps the schedule recognisable while
-	// spreading clients apart. It is the zero value, so the default.
+	// ProportionalJitter draws each wait from [0.8 w, 1.2 w), after gRPC,
+	// where w is the computed wait: the schedule stays recognisable while
+	// clients spread apart. Near the cap the range is cut at MaxTimeout,
+	// so waits at the cap spread over [0.8, 1) × MaxTimeout. It is the zero
+	// value, so the default.
 	ProportionalJitter Jitter = iota
 
 	// NoJitter uses the schedule as computed.
 	NoJitter
 
-	// FullJitter picks each wait at random in [0, wait).
+	// FullJitter draws each wait from [0, w).
 	FullJitter
 
-	// DecorrelatedJitter picks each wait at random between the computed
-	// wait and 3 × the previous wait, after the "decorrelated" shape of the
-	// AWS architecture blog, so that waits wander instead of stepping.
+	// DecorrelatedJitter draws each wait from [first wait, 3 × previous
+	// wait), after the "decorrelated" shape of the AWS architecture blog,
+	// so that waits wander instead of stepping; only the first wait comes
+	// from the Backoff (or StartTimeout), Factor is not used.
 	DecorrelatedJitter
 
 	numJitters // keep last

@@ -237,10 +237,14 @@ func run(req *http.Request, opts *RetryOptions, s sender, urlErr bool) (*http.Re
 		defer c.body.finish()
 	}
 	defer c.stopTimer()
+	var prevErr error // the error of the attempt before this one
 	for n := 1; ; n++ {
 		areq, resp, err := c.attempt(n, s)
 		if areq == nil { // nothing was sent: context done, GetBody or Rewrite failed
-			return nil, c.fail(n-1, err, nil)
+			if n > 1 {
+				c.gaveUp(GiveUpInfo{Attempt: n - 1, Attempts: c.attempts, Request: c.req, Err: err, Reason: "attempt " + strconv.Itoa(n) + " not sent"})
+			}
+			return nil, c.fail(n-1, err, prevErr)
 		}
 		wait, reason, giveUp := c.decide(n, areq, resp, err)
 		switch {
@@ -257,6 +261,7 @@ func run(req *http.Request, opts *RetryOptions, s sender, urlErr bool) (*http.Re
 			c.gaveUp(GiveUpInfo{Attempt: n, Attempts: c.attempts, Request: areq, Err: cerr, Reason: "context done during wait"})
 			return nil, c.fail(n, cerr, err)
 		}
+		prevErr = err
 	}
 }
 
@@ -345,6 +350,9 @@ func (c *call) prepare(n int, ctx context.Context) (*http.Request, error) {
 func (c *call) decide(n int, areq *http.Request, resp *http.Response, err error) (wait time.Duration, reason, giveUp string) {
 	if c.ctx.Err() != nil {
 		return 0, "", "" // the caller's context ended: never retried
+	}
+	if resp != nil && err != nil {
+		return 0, "", "" // http.Client's CheckRedirect failed: never retried
 	}
 	if err != nil && c.body.failed() != nil {
 		return 0, "", "" // the request body failed, not the network
@@ -452,14 +460,13 @@ func (c *call) result(n int, resp *http.Response, err error, giveUp string) (*ht
 		return resp, nil
 	}
 	c.endAttempt()
-	if resp != nil { // a RoundTripper broke its contract; do not leak the body
-		resp.Body.Close()
-	}
 	err = unwrapURLError(err)
 	if n > 1 || giveUp != "" {
 		err = &RetryError{Attempts: n, Err: err, Reason: giveUp}
 	}
-	return nil, c.wrap(err)
+	// resp is not nil only when CheckRedirect failed: http.Client then
+	// returns the last response, body closed, with the error. So do we.
+	return resp, c.wrap(err)
 }
 
 // fail returns the error for a call that stopped before attempt n+1 was
@@ -467,7 +474,7 @@ func (c *call) result(n int, resp *http.Response, err error, giveUp string) (*ht
 // last is the error of attempt n, if it had one.
 func (c *call) fail(n int, err, last error) error {
 	if n > 0 {
-		re := &RetryError{Attempts: n, Err: err, Reason: "stopped before attempt " + strconv.Itoa(n+1)}
+		re := &RetryError{Attempts: n, Err: err, Reason: "attempt " + strconv.Itoa(n+1) + " not sent"}
 		if last != nil {
 			re.Last = unwrapURLError(last)
 		}

@@ -58,9 +58,11 @@ type Trace struct {
 	// GiveUp is called when the last attempt failed in a way that would
 	// have been retried, and the loop stops: attempts exhausted, the
 	// context's deadline too close, a Retry-After hint beyond MaxTimeout, a
-	// body that cannot be sent again, or the context ended during a wait.
-	// A failure that is never retried (a TLS certificate error, a 404)
-	// ends the loop without GiveUp.
+	// body that cannot be sent again, the retry budget spent, the context
+	// ended during a wait, or the next attempt could not be prepared
+	// (GetBody or RetryOptions.Rewrite failed). A failure that is never
+	// retried (a TLS certificate error, a 404) ends the loop without
+	// GiveUp.
 	GiveUp func(GiveUpInfo)
 }
 
