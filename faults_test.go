@@ -2468,7 +2468,7 @@ func TestFaultKeepAliveClosed(t *testing.T) {
 				t.Cleanup(tr.CloseIdleConnections)
 				c, rec := faultClient(tr, retryclient.RetryOptions{Attempts: 3, StartTimeout: -1})
 				want := []byte("payload of the second call")
-				var got [2]faultGotConns
+				var traces [2]faultGotConns
 				for call := range 2 {
 					method, body := http.MethodGet, io.Reader(nil)
 					if call == 1 {
@@ -2477,7 +2477,7 @@ func TestFaultKeepAliveClosed(t *testing.T) {
 						}
 						method = tt.method
 					}
-					req, ft := faultRequest(t, got[call].context(context.Background()), method, ts.URL, body)
+					req, ft := faultRequest(t, traces[call].context(context.Background()), method, ts.URL, body)
 					resp, err := c.Do(req)
 					if err != nil || resp.StatusCode != http.StatusOK {
 						faultCloseResp(resp)
@@ -2509,10 +2509,10 @@ func TestFaultKeepAliveClosed(t *testing.T) {
 						}
 					}
 				}
-				if got := got[0].list(); !slices.Equal(got, []bool{false}) {
+				if got := traces[0].list(); !slices.Equal(got, []bool{false}) {
 					t.Errorf("call 1: GotConn Reused = %v; want [false]", got)
 				}
-				second := got[1].list()
+				second := traces[1].list()
 				switch {
 				case tt.notice && !slices.Equal(second, []bool{false}):
 					t.Errorf("call 2: GotConn Reused = %v; want [false], a new connection", second)
