@@ -12,9 +12,9 @@ import (
 // overflowing.
 const maxDuration = time.Duration(math.MaxInt64)
 
-// A Backoff computes the wait after a failed attempt, before
-// [RetryOptions.Jitter] spreads it and [RetryOptions.MaxTimeout] caps it.
-// Retry-After, when present, can only lengthen the result.
+// A Backoff computes the wait after a failed attempt. The result is then
+// capped by [RetryOptions.MaxTimeout] and spread by [RetryOptions.Jitter]
+// within that cap; Retry-After, when present, can only lengthen it.
 //
 // Wait is called with the 1-based number of the attempt that failed, its
 // response (nil when the attempt failed with an error) and rnd, a number

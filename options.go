@@ -52,7 +52,8 @@ type RetryOptions struct {
 	// Values below 1, NaN and infinities are errors.
 	Factor float64
 
-	// Backoff computes each wait, before Jitter and MaxTimeout apply.
+	// Backoff computes each wait; MaxTimeout then caps it and Jitter
+	// spreads it within the cap.
 	// If nil, the exponential schedule of StartTimeout and Factor is used:
 	// the wait after failed attempt n is StartTimeout × Factor^(n-1).
 	// See Constant, Waits, Fibonacci, Random and BackoffFunc.

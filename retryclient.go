@@ -237,14 +237,18 @@ func run(req *http.Request, opts *RetryOptions, s sender, urlErr bool) (*http.Re
 		defer c.body.finish()
 	}
 	defer c.stopTimer()
-	var prevErr error // the error of the attempt before this one
+	var (
+		prevReq *http.Request // the request of the attempt before this one
+		prevErr error         // and its error
+	)
 	for n := 1; ; n++ {
 		areq, resp, err := c.attempt(n, s)
 		if areq == nil { // nothing was sent: context done, GetBody or Rewrite failed
+			reason := "attempt " + strconv.Itoa(n) + " not sent"
 			if n > 1 {
-				c.gaveUp(GiveUpInfo{Attempt: n - 1, Attempts: c.attempts, Request: c.req, Err: err, Reason: "attempt " + strconv.Itoa(n) + " not sent"})
+				c.gaveUp(GiveUpInfo{Attempt: n - 1, Attempts: c.attempts, Request: prevReq, Err: err, Reason: reason})
 			}
-			return nil, c.fail(n-1, err, prevErr)
+			return nil, c.fail(n-1, err, prevErr, reason)
 		}
 		wait, reason, giveUp := c.decide(n, areq, resp, err)
 		switch {
@@ -258,10 +262,11 @@ func run(req *http.Request, opts *RetryOptions, s sender, urlErr bool) (*http.Re
 		discard(resp)
 		c.endAttempt()
 		if cerr := c.sleep(wait); cerr != nil {
-			c.gaveUp(GiveUpInfo{Attempt: n, Attempts: c.attempts, Request: areq, Err: cerr, Reason: "context done during wait"})
-			return nil, c.fail(n, cerr, err)
+			const reason = "context done during wait"
+			c.gaveUp(GiveUpInfo{Attempt: n, Attempts: c.attempts, Request: areq, Err: cerr, Reason: reason})
+			return nil, c.fail(n, cerr, err, reason)
 		}
-		prevErr = err
+		prevReq, prevErr = areq, err
 	}
 }
 
@@ -470,11 +475,11 @@ func (c *call) result(n int, resp *http.Response, err error, giveUp string) (*ht
 }
 
 // fail returns the error for a call that stopped before attempt n+1 was
-// sent: err is why (the context's error, a GetBody or Rewrite error) and
-// last is the error of attempt n, if it had one.
-func (c *call) fail(n int, err, last error) error {
+// sent: err is why (the context's error, a GetBody or Rewrite error), last
+// is the error of attempt n, if it had one, and reason says it in words.
+func (c *call) fail(n int, err, last error, reason string) error {
 	if n > 0 {
-		re := &RetryError{Attempts: n, Err: err, Reason: "attempt " + strconv.Itoa(n+1) + " not sent"}
+		re := &RetryError{Attempts: n, Err: err, Reason: reason}
 		if last != nil {
 			re.Last = unwrapURLError(last)
 		}
@@ -500,7 +505,7 @@ type RetryError struct {
 	Attempts int    // attempts made, the first included
 	Reason   string // why the loop stopped, such as "attempts exhausted"
 	Err      error  // the error that ended the call
-	Last     error  // the last attempt's error, when Err is not it (the context ended during the wait after it), or nil
+	Last     error  // the last attempt's error when Err is not it (the context ended during the wait after it, or GetBody or Rewrite failed for the next attempt), or nil
 }
 
 func (e *RetryError) Error() string {
