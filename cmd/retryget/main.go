@@ -103,6 +103,14 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.StringVar(&cfg.data, "d", "", "request body; @path reads a file")
 	fs.Var(headerFlags{cfg.headers}, "H", "request header \"Name: value\" (repeatable)")
 	fs.BoolVar(&cfg.verbose, "v", false, "also print the response status line and headers to stderr")
+	// Long names for the short flags, and the option names of the library.
+	fs.DurationVar(&cfg.opts.StartTimeout, "start-timeout", retryclient.DefaultStartTimeout, "same as -start")
+	fs.DurationVar(&cfg.opts.MaxTimeout, "max-timeout", retryclient.DefaultMaxTimeout, "same as -max")
+	fs.Var(statusFlags{&cfg.opts.Statuses}, "statuses", "same as -status")
+	fs.StringVar(&cfg.method, "method", "", "same as -X")
+	fs.StringVar(&cfg.data, "data", "", "same as -d")
+	fs.Var(headerFlags{cfg.headers}, "header", "same as -H")
+	fs.BoolVar(&cfg.verbose, "verbose", false, "same as -v")
 	jitter := fs.Bool("jitter", true, "spread waits at random (ProportionalJitter); false for the exact schedule")
 	if err := fs.Parse(args); err != nil {
 		return nil, err

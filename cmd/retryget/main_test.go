@@ -58,6 +58,10 @@ func TestFlagsReachTheServer(t *testing.T) {
 	defer srv.Close()
 	var stdout, stderr bytes.Buffer
 	args := []string{"-X", "PUT", "-d", "payload", "-H", "X-Test: yes", "-status", "409", "-start", "-1ns", srv.URL}
+	if code := run(context.Background(), []string{"-method", "PUT", "-data", "payload", "-header", "X-Test: yes", "-statuses", "409", "-start-timeout", "-1ns", "-verbose", srv.URL}, io.Discard, io.Discard); code != 0 {
+		t.Fatalf("run() with long flags = %d; want 0", code)
+	}
+	hits.Store(0)
 	if code := run(context.Background(), args, &stdout, &stderr); code != 0 {
 		t.Fatalf("run() = %d; want 0; stderr:\n%s", code, stderr.String())
 	}
