@@ -4,42 +4,31 @@ import (
 	"context"
 	"io"
 	"sync"
-	"sync/atomic"
 	"time"
 )
 
 // This file holds what lives for one attempt: its own timeout, and keeping
 // its context alive while the caller reads the response.
 
-// attemptDeadline is the context of one attempt under
-// RetryOptions.AttemptTimeout. Unlike context.WithTimeout, its timer can be
-// stopped without cancelling the context, so that the returned response's
-// body can be read for as long as the caller likes.
+// attemptDeadline bounds one attempt under RetryOptions.AttemptTimeout.
+// Unlike context.WithTimeout, its timer can be stopped without cancelling
+// the context, so that the returned response's body can be read for as
+// long as the caller likes.
 type attemptDeadline struct {
-	ctx      context.Context
 	cancelFn context.CancelFunc
 	timer    *time.Timer
-	fired    atomic.Bool
 }
 
-func newAttemptDeadline(parent context.Context, d time.Duration) *attemptDeadline {
-	ad := new(attemptDeadline)
-	ad.ctx, ad.cancelFn = context.WithCancel(parent)
-	ad.timer = time.AfterFunc(d, func() {
-		ad.fired.Store(true)
-		ad.cancelFn()
-	})
-	return ad
+// newAttemptDeadline returns the deadline and the attempt's context.
+func newAttemptDeadline(parent context.Context, d time.Duration) (*attemptDeadline, context.Context) {
+	ctx, cancel := context.WithCancel(parent)
+	return &attemptDeadline{cancelFn: cancel, timer: time.AfterFunc(d, cancel)}, ctx
 }
 
-// expired reports whether the attempt's timeout fired.
-func (d *attemptDeadline) expired() bool {
-	return d != nil && d.fired.Load()
-}
-
-// stop stops the timer and leaves the context alive.
-func (d *attemptDeadline) stop() {
-	d.timer.Stop()
+// stop stops the timer and leaves the context alive. It reports false if
+// the timer had already fired: the attempt timed out.
+func (d *attemptDeadline) stop() bool {
+	return d.timer.Stop()
 }
 
 // cancel stops the timer and cancels the context.
@@ -54,12 +43,14 @@ func (d *attemptDeadline) cancel() {
 // [RetryOptions.AttemptTimeout]. Such an attempt is retried by
 // [DefaultPolicy] like any timeout. errors.Is(err,
 // context.DeadlineExceeded) reports true for it, and its Timeout method
-// true, as for the caller's own deadline.
+// true, as for a deadline; errors.Is(err, context.Canceled) reports false,
+// so that it is never taken for the caller's own cancel.
 type AttemptTimeoutError struct {
 	After time.Duration // the AttemptTimeout in force
-	Err   error         // what the attempt failed with when it was cut off
+	Err   error         // what the attempt failed with when it was cut off, for reading; not unwrapped
 }
 
+// Error describes the timeout and what the attempt failed with.
 func (e *AttemptTimeoutError) Error() string {
 	msg := "retryclient: attempt timed out after " + e.After.String()
 	if e.Err != nil {
@@ -67,9 +58,6 @@ func (e *AttemptTimeoutError) Error() string {
 	}
 	return msg
 }
-
-// Unwrap returns Err.
-func (e *AttemptTimeoutError) Unwrap() error { return e.Err }
 
 // Is reports whether target is context.DeadlineExceeded.
 func (e *AttemptTimeoutError) Is(target error) bool { return target == context.DeadlineExceeded }

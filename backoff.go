@@ -147,9 +147,13 @@ func (o *RetryOptions) base(n int, resp *http.Response, rnd func() float64, limi
 	if w <= 0 {
 		return 0
 	}
-	// Multiply step by step rather than with math.Pow: n is small in
-	// practice, the loop stops at the cap, and it cannot overflow.
+	// Multiply step by step while n is small, as it is in practice: the
+	// loop stops at the cap and is cheaper than math.Pow. A large n (with
+	// a Factor close to 1) takes math.Pow, which saturates at +Inf.
 	f := o.factor()
+	if n > 64 {
+		return w * math.Pow(f, float64(n-1))
+	}
 	for i := 1; i < n && w < limit; i++ {
 		w *= f
 	}

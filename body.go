@@ -85,7 +85,11 @@ func inMemoryBody(req *http.Request) bool {
 	if t != nopCloserTypes[0] && t != nopCloserTypes[1] {
 		return false
 	}
-	switch reflect.ValueOf(req.Body).Field(0).Interface().(type) {
+	v := reflect.ValueOf(req.Body)
+	if v.Kind() != reflect.Struct || v.NumField() == 0 || v.Field(0).Kind() != reflect.Interface {
+		return false // the standard library changed io.NopCloser: play safe
+	}
+	switch v.Field(0).Interface().(type) {
 	case *bytes.Reader, *strings.Reader, *bytes.Buffer:
 		return true
 	}
@@ -109,10 +113,9 @@ func newReplayer(req *http.Request, bufferCap int64) *replayer {
 			rp.mode, rp.cap = replayBuffer, bufferCap
 			break
 		}
+		// Every attempt sends the rest of the file, as the first one would
+		// with http.Client; net/http checks it against ContentLength.
 		rp.mode, rp.file, rp.stat, rp.off, rp.size = replayReaderAt, f, st, off, st.Size()-off
-		if req.ContentLength > 0 && req.ContentLength < rp.size {
-			rp.size = req.ContentLength
-		}
 	default:
 		rp.mode, rp.cap = replayBuffer, bufferCap
 		if _, ok := req.Body.(*io.PipeReader); ok {
@@ -279,7 +282,7 @@ func (b *attemptBody) Read(p []byte) (int, error) {
 	}
 	n, err := b.r.Read(p)
 	if err != nil && err != io.EOF {
-		rp.recordErr(err)
+		rp.recordErr(b.gen, err)
 	}
 	return n, err
 }
@@ -360,9 +363,12 @@ func (rp *replayer) keep(p []byte) {
 	}
 }
 
-func (rp *replayer) recordErr(err error) {
+// recordErr keeps the first error of attempt gen's body, unless a later
+// attempt has the body now: a transport still reading an old attempt must
+// not stop the retries of the current one.
+func (rp *replayer) recordErr(gen int, err error) {
 	rp.mu.Lock()
-	if rp.bodyErr == nil {
+	if rp.bodyErr == nil && gen == rp.gen {
 		rp.bodyErr = err
 	}
 	rp.mu.Unlock()

@@ -2,7 +2,6 @@ package retryclient
 
 import (
 	"errors"
-	"math"
 	"sync/atomic"
 )
 
@@ -41,12 +40,12 @@ const (
 // for concurrent use and must not be copied after first use.
 type Budget struct {
 	// MaxTokens is the size of the bucket. If zero, DefaultBudgetTokens
-	// (100) is used. Negative, NaN or infinite values are errors.
+	// (100) is used. Other values must be in [1, 1e12].
 	MaxTokens float64
 
 	// Ratio is the tokens a success puts back, a fraction of the one token
-	// a failure takes. If zero, DefaultBudgetRatio (0.1) is used. Values
-	// outside (0, 1] are errors.
+	// a failure takes. If zero, DefaultBudgetRatio (0.1) is used. Other
+	// values must be in [0.001, 1]: the bucket counts thousandths.
 	Ratio float64
 
 	// deficit is how many milli-tokens are missing from a full bucket, so
@@ -73,16 +72,19 @@ func (b *Budget) ratio() int64 {
 // validate reports an invalid field of b.
 func (b *Budget) validate() error {
 	switch {
-	case b.MaxTokens < 0 || math.IsNaN(b.MaxTokens) || b.MaxTokens > 1e12:
-		return &OptionError{"Budget.MaxTokens", "must be 0 (default) or a positive number up to 1e12"}
-	case b.Ratio < 0 || b.Ratio > 1 || math.IsNaN(b.Ratio):
-		return &OptionError{"Budget.Ratio", "must be 0 (default) or in (0, 1]"}
+	case b.MaxTokens != 0 && !(b.MaxTokens >= 1 && b.MaxTokens <= 1e12):
+		return &OptionError{"Budget.MaxTokens", "must be 0 (default) or in [1, 1e12]"}
+	case b.Ratio != 0 && !(b.Ratio >= 0.001 && b.Ratio <= 1):
+		return &OptionError{"Budget.Ratio", "must be 0 (default) or in [0.001, 1]"}
 	}
 	return nil
 }
 
-// Tokens returns how many tokens the bucket holds now.
+// Tokens returns how many tokens the bucket holds now; 0 for a nil Budget.
 func (b *Budget) Tokens() float64 {
+	if b == nil {
+		return 0
+	}
 	return float64(b.size()-b.deficit.Load()) / milli
 }
 

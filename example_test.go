@@ -1019,6 +1019,6 @@ func ExampleOptionError() {
 	// Methods[1]: unknown method "FETCH"
 	// Backoff: Waits must not be empty
 	// Backoff: Random.Max (1ms) must not be below Random.Min (1s)
-	// Budget.Ratio: must be 0 (default) or in (0, 1]
+	// Budget.Ratio: must be 0 (default) or in [0.001, 1]
 	// requests sent: 0
 }

@@ -10,6 +10,7 @@ import (
 	"math"
 	"net"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/http/httptrace"
 	"net/url"
@@ -583,8 +584,8 @@ func TestGetBodyFailsOnRetry(t *testing.T) {
 	if !errors.Is(err, errGetBody) || !errors.Is(err, syscall.ECONNREFUSED) {
 		t.Errorf("Do() error = %v; want the GetBody error and the last attempt's", err)
 	}
-	if et.hits.Load() != 1 || !slices.Equal(gaveUp, []string{"attempt 2 not sent"}) {
-		t.Errorf("attempts = %d, GiveUp reasons %q; want 1, [attempt 2 not sent]", et.hits.Load(), gaveUp)
+	if et.hits.Load() != 1 || !slices.Equal(gaveUp, []string{"GetBody failed"}) {
+		t.Errorf("attempts = %d, GiveUp reasons %q; want 1, [GetBody failed]", et.hits.Load(), gaveUp)
 	}
 }
 
@@ -605,6 +606,181 @@ func TestJitterSpreadsAtTheCap(t *testing.T) {
 			if atCap > 5 || len(distinct) < 100 {
 				t.Errorf("%v: %d of %d waits at exactly MaxTimeout, %d distinct; want spread below the cap", j, atCap, len(ws)-5, len(distinct))
 			}
+		}
+	})
+}
+
+func TestCookieJarDoesNotTouchCallerHeaders(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	var cookies []string
+	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		cookies = append(cookies, r.Header.Get("Cookie"))
+		mu.Unlock()
+		w.WriteHeader(http.StatusServiceUnavailable)
+	}))
+	defer s.Close()
+	jar, _ := cookiejar.New(nil)
+	u, _ := url.Parse(s.URL)
+	jar.SetCookies(u, []*http.Cookie{{Name: "sid", Value: "abc"}})
+	c := &retryclient.Client{Client: &http.Client{Jar: jar}, RetryOptions: fast}
+	req, _ := http.NewRequest("GET", s.URL, nil)
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if !slices.Equal(cookies, []string{"sid=abc", "sid=abc", "sid=abc"}) {
+		t.Errorf("server saw cookies %q; want sid=abc once per attempt", cookies)
+	}
+	if len(req.Header) != 0 {
+		t.Errorf("caller's headers = %v; want them untouched", req.Header)
+	}
+}
+
+func TestPostNotReplayedAfterRedirect(t *testing.T) {
+	t.Parallel()
+	dead := httptest.NewServer(http.NotFoundHandler())
+	deadURL := dead.URL
+	dead.Close()
+	tests := []struct {
+		name   string
+		target func(busy string) string
+	}{
+		{"303 to a refused host", func(string) string { return deadURL + "/gone" }},
+		{"303 to a 503", func(busy string) string { return busy }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var orders atomic.Int32
+			busy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.WriteHeader(http.StatusServiceUnavailable)
+			}))
+			defer busy.Close()
+			shop := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				orders.Add(1)
+				http.Redirect(w, r, tt.target(busy.URL), http.StatusSeeOther)
+			}))
+			defer shop.Close()
+			c := &retryclient.Client{RetryOptions: fast}
+			resp, err := c.Post(shop.URL+"/order", "text/plain", strings.NewReader("one book"))
+			if err == nil {
+				resp.Body.Close()
+			}
+			if orders.Load() != 1 {
+				t.Errorf("orders placed = %d; want 1: a POST that reached the server is not replayed", orders.Load())
+			}
+		})
+	}
+}
+
+func TestAttemptTimeoutIsNotCancel(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		rt := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			<-r.Context().Done()
+			return nil, r.Context().Err()
+		})
+		c := &retryclient.Client{Client: &http.Client{Transport: rt}, RetryOptions: retryclient.RetryOptions{StartTimeout: -1, AttemptTimeout: time.Second}}
+		start := time.Now()
+		_, err := c.Get("http://example.invalid/")
+		if !errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+			t.Errorf("Get() error = %v; want DeadlineExceeded and not Canceled", err)
+		}
+		if d := time.Since(start); d != 3*time.Second {
+			t.Errorf("Get() took %v; want 3 attempts of 1s", d)
+		}
+	})
+}
+
+func TestPolicyReadsBodyAfterAttemptTimeoutStops(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		pr, pw := io.Pipe()
+		go func() {
+			time.Sleep(2 * time.Second) // the body arrives after AttemptTimeout
+			pw.Write([]byte("slow"))
+			pw.Close()
+		}()
+		rt := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			go func() { <-r.Context().Done(); pw.CloseWithError(r.Context().Err()) }()
+			return &http.Response{StatusCode: 200, Header: http.Header{}, Body: pr}, nil
+		})
+		opts := retryclient.RetryOptions{Attempts: 1, AttemptTimeout: time.Second, Policy: func(o retryclient.Outcome) (bool, string) {
+			b := make([]byte, 2)
+			io.ReadFull(o.Response.Body, b)
+			return false, ""
+		}}
+		c := &retryclient.Client{Client: &http.Client{Transport: rt}, RetryOptions: opts}
+		resp, err := c.Get("http://example.invalid/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if string(b) != "slow" || err != nil {
+			t.Errorf("body = %q, %v; want %q: the attempt's timeout ends with the headers", b, err, "slow")
+		}
+		synctest.Wait()
+	})
+}
+
+func TestOddInputsDoNotPanic(t *testing.T) {
+	t.Parallel()
+	var nilOpts *retryclient.RetryOptions
+	if err := nilOpts.Validate(); err != nil {
+		t.Errorf("nil Validate() = %v; want nil", err)
+	}
+	var nilBudget *retryclient.Budget
+	if nilBudget.Tokens() != 0 {
+		t.Error("nil Budget Tokens() != 0")
+	}
+	var nilWaits *retryclient.Waits
+	bad := retryclient.RetryOptions{Backoff: nilWaits}
+	var oe *retryclient.OptionError
+	if err := bad.Validate(); !errors.As(err, &oe) || oe.Field != "Backoff" {
+		t.Errorf("Validate(nil *Waits) = %v; want an OptionError for Backoff", err)
+	}
+	if ok, _ := retryclient.DefaultPolicy(retryclient.Outcome{Err: io.ErrUnexpectedEOF}); ok {
+		t.Error("DefaultPolicy(no request, EOF) = true; want false: the method is unknown")
+	}
+	retryclient.DefaultPolicy(retryclient.Outcome{Response: respond(500)})
+	retryclient.DefaultPolicy(retryclient.Outcome{})
+
+	nilResp := &retryclient.Transport{Base: roundTripFunc(func(*http.Request) (*http.Response, error) { return nil, nil }),
+		RetryOptions: retryclient.RetryOptions{StartTimeout: -1, AttemptTimeout: time.Second}}
+	req, _ := http.NewRequest("GET", "http://example.invalid/", nil)
+	if _, err := nilResp.RoundTrip(req); err == nil {
+		t.Error("RoundTrip with a (nil, nil) base = nil error; want an error")
+	}
+	nilBody := &retryclient.Transport{Base: roundTripFunc(func(*http.Request) (*http.Response, error) {
+		return &http.Response{StatusCode: 200, Header: http.Header{}}, nil
+	}), RetryOptions: retryclient.RetryOptions{AttemptTimeout: time.Second}}
+	resp, err := nilBody.RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+}
+
+func TestWithRetryOptionsCopiesWaits(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		w := retryclient.Waits{time.Second}
+		ctx := retryclient.WithRetryOptions(context.Background(), retryclient.RetryOptions{Attempts: 2, Backoff: w, Jitter: retryclient.NoJitter})
+		w[0] = time.Hour
+		c, _ := scriptClient(retryclient.RetryOptions{}, 503)
+		req, _ := http.NewRequestWithContext(ctx, "GET", "http://example.invalid/", nil)
+		start := time.Now()
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if d := time.Since(start); d != time.Second {
+			t.Errorf("wait = %v; want the 1s given to WithRetryOptions", d)
 		}
 	})
 }

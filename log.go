@@ -11,19 +11,19 @@ import (
 // retrying reports a retry to the hooks and the logger.
 func (c *call) retrying(i RetryInfo) {
 	c.trace.retry(i)
-	if l := c.opts.Logger; l != nil && l.Enabled(c.ctx, slog.LevelInfo) {
+	if l := c.opts.Logger; l != nil && l.Enabled(c.req.Context(), slog.LevelInfo) {
 		attrs := logAttrs(i.Request, i.Attempt, i.Attempts, i.Response, i.Err, i.Reason)
 		attrs = append(attrs, slog.Duration("wait", i.Wait))
-		l.LogAttrs(c.ctx, slog.LevelInfo, "retryclient: retrying", attrs...)
+		l.LogAttrs(c.req.Context(), slog.LevelInfo, "retryclient: retrying", attrs...)
 	}
 }
 
 // gaveUp reports a give-up to the hooks and the logger.
 func (c *call) gaveUp(i GiveUpInfo) {
 	c.trace.giveUp(i)
-	if l := c.opts.Logger; l != nil && l.Enabled(c.ctx, slog.LevelWarn) {
+	if l := c.opts.Logger; l != nil && l.Enabled(c.req.Context(), slog.LevelWarn) {
 		attrs := logAttrs(i.Request, i.Attempt, i.Attempts, i.Response, i.Err, i.Reason)
-		l.LogAttrs(c.ctx, slog.LevelWarn, "retryclient: giving up", attrs...)
+		l.LogAttrs(c.req.Context(), slog.LevelWarn, "retryclient: giving up", attrs...)
 	}
 }
 

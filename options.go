@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"math"
 	"net/http"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -177,6 +178,7 @@ type OptionError struct {
 	Reason string // what is wrong with it
 }
 
+// Error names the field and says what is wrong with it.
 func (e *OptionError) Error() string {
 	return "retryclient: invalid RetryOptions." + e.Field + ": " + e.Reason
 }
@@ -185,6 +187,9 @@ func (e *OptionError) Error() string {
 // Every call validates its options; Validate lets a program check them once
 // at start-up.
 func (o *RetryOptions) Validate() error {
+	if o == nil {
+		return nil // nil options are the defaults
+	}
 	switch {
 	case o.Attempts < 0:
 		return &OptionError{"Attempts", "must not be negative, got " + strconv.Itoa(o.Attempts)}
@@ -201,6 +206,9 @@ func (o *RetryOptions) Validate() error {
 		if err := o.Budget.validate(); err != nil {
 			return err
 		}
+	}
+	if v := reflect.ValueOf(o.Backoff); v.Kind() == reflect.Pointer && v.IsNil() {
+		return &OptionError{"Backoff", "nil " + v.Type().String()}
 	}
 	if v, ok := o.Backoff.(interface{ Validate() error }); ok {
 		if err := v.Validate(); err != nil {
@@ -284,6 +292,9 @@ func (o *RetryOptions) clone() *RetryOptions {
 	c.Statuses = slices.Clone(o.Statuses)
 	c.Errors = slices.Clone(o.Errors)
 	c.Methods = slices.Clone(o.Methods)
+	if w, ok := o.Backoff.(Waits); ok {
+		c.Backoff = slices.Clone(w)
+	}
 	return &c
 }
 
@@ -292,8 +303,9 @@ type optionsKey struct{}
 // WithRetryOptions returns a copy of ctx that carries opts. A request made
 // with that context, through [Client.Do] or [Transport.RoundTrip], uses opts
 // instead of the client's RetryOptions: the whole value replaces the
-// client's, nothing is merged, as in aiohttp_retry. opts is copied, so later
-// changes to it do not affect the context.
+// client's, nothing is merged, as in aiohttp_retry. opts is copied, its
+// slices and a Waits backoff included, so later changes to them do not
+// affect the context; a Budget, a Logger and funcs are shared, as intended.
 func WithRetryOptions(ctx context.Context, opts RetryOptions) context.Context {
 	return context.WithValue(ctx, optionsKey{}, opts.clone())
 }

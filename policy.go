@@ -21,6 +21,12 @@ type Outcome struct {
 	Response *http.Response // the response, or nil when Err is set
 	Err      error          // the attempt's error, or nil
 	Options  *RetryOptions  // the options in force for the call; read only
+
+	// Redirected reports whether the attempt followed a redirect, so that
+	// Request certainly reached a server even if the outcome is an error
+	// that would otherwise prove the contrary (a refused connection to the
+	// redirect's target).
+	Redirected bool
 }
 
 // A Policy decides whether an attempt is retried: it reports retry and a
@@ -55,19 +61,23 @@ func DefaultPolicy(o Outcome) (retry bool, reason string) {
 	}
 	var r string
 	if o.Err != nil {
-		r = opts.errorReason(o.Request, o.Err)
+		r = opts.errorReason(o.Request, o.Err, o.Redirected)
 	} else if o.Response != nil {
-		r = opts.statusReason(o.Request, o.Response)
+		r = opts.statusReason(o.Request, o.Response, o.Redirected)
 	}
 	return r != "", r
 }
 
-func (o *RetryOptions) statusReason(req *http.Request, resp *http.Response) string {
+// statusReason: a 429 or 503 means that the server did not act on the
+// request, so any method may retry it, unless the response came after a
+// redirect: the request itself was then accepted by the first server.
+func (o *RetryOptions) statusReason(req *http.Request, resp *http.Response, redirected bool) string {
 	code := resp.StatusCode
 	if !retryableStatus(code) && !containsInt(o.Statuses, code) {
 		return ""
 	}
-	if !o.methodRetryable(req) && code != http.StatusTooManyRequests && code != http.StatusServiceUnavailable {
+	refused := (code == http.StatusTooManyRequests || code == http.StatusServiceUnavailable) && !redirected
+	if !o.methodRetryable(req) && !refused {
 		return ""
 	}
 	return "status " + strconv.Itoa(code)
@@ -95,7 +105,7 @@ func containsInt(s []int, v int) bool {
 	return false
 }
 
-func (o *RetryOptions) errorReason(req *http.Request, err error) string {
+func (o *RetryOptions) errorReason(req *http.Request, err error, redirected bool) string {
 	if neverRetried(err) {
 		return ""
 	}
@@ -111,7 +121,7 @@ func (o *RetryOptions) errorReason(req *http.Request, err error) string {
 	if reason == "" {
 		return ""
 	}
-	if notSent(err) || o.methodRetryable(req) {
+	if notSent(err) && !redirected || o.methodRetryable(req) {
 		return reason
 	}
 	return ""
@@ -199,6 +209,9 @@ var idempotentMethods = [...]string{
 // its method is idempotent (or listed in o.Methods), or it carries an
 // idempotency key.
 func (o *RetryOptions) methodRetryable(req *http.Request) bool {
+	if req == nil {
+		return false
+	}
 	m := req.Method
 	if m == "" {
 		m = http.MethodGet

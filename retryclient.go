@@ -190,6 +190,10 @@ var errNilRequest = errors.New("retryclient: nil *http.Request")
 // A sender sends one attempt: an http.Client or a RoundTripper.
 type sender interface {
 	send(*http.Request) (*http.Response, error)
+	// changesHeaders reports whether send adds to the request's Header
+	// map, as http.Client does with the cookies of its Jar: each attempt
+	// then gets a copy of the caller's headers.
+	changesHeaders() bool
 }
 
 // clientSender sends attempts with an http.Client. Converting a
@@ -200,16 +204,20 @@ func (c *clientSender) send(req *http.Request) (*http.Response, error) {
 	return (*http.Client)(c).Do(req)
 }
 
+func (c *clientSender) changesHeaders() bool { return c.Jar != nil }
+
 // call is the state of one call through the retry loop.
 type call struct {
 	req      *http.Request
-	ctx      context.Context
 	opts     *RetryOptions
 	attempts int
 	trace    *Trace
 	body     *replayer     // replays the request body, or nil
 	memBody  bool          // the body is in memory and GetBody copies it
+	next     io.ReadCloser // memBody: the next attempt's body, from GetBody
+	stopErr  error         // why the next attempt could not be prepared (GetBody)
 	urlErr   bool          // wrap errors in *url.Error, as http.Client does
+	copyHdr  bool          // give each attempt a copy of the caller's headers
 	timer    *time.Timer   // created on the first non-zero wait, reused after
 	prevWait time.Duration // the last wait, for DecorrelatedJitter
 	deadline *attemptDeadline
@@ -227,16 +235,17 @@ func run(req *http.Request, opts *RetryOptions, s sender, urlErr bool) (*http.Re
 		closeBody(req)
 		return nil, c.wrap(err)
 	}
-	c.ctx = req.Context()
+	ctx := req.Context()
 	c.attempts = opts.attempts()
-	c.trace = ContextTrace(c.ctx)
+	c.trace = ContextTrace(ctx)
+	c.copyHdr = s.changesHeaders()
 	if inMemoryBody(req) {
 		c.memBody = true // GetBody makes copies that cannot fail: no wrapper needed
 	} else {
 		c.body = newReplayer(req, opts.maxBufferedBody())
 		defer c.body.finish()
 	}
-	defer c.stopTimer()
+	defer c.cleanup()
 	var (
 		prevReq *http.Request // the request of the attempt before this one
 		prevErr error         // and its error
@@ -261,7 +270,7 @@ func run(req *http.Request, opts *RetryOptions, s sender, urlErr bool) (*http.Re
 		c.retrying(RetryInfo{Attempt: n, Attempts: c.attempts, Request: areq, Response: resp, Err: unwrapURLError(err), Reason: reason, Wait: wait})
 		discard(resp)
 		c.endAttempt()
-		if cerr := c.sleep(wait); cerr != nil {
+		if cerr := c.sleep(ctx, wait); cerr != nil {
 			const reason = "context done during wait"
 			c.gaveUp(GiveUpInfo{Attempt: n, Attempts: c.attempts, Request: areq, Err: cerr, Reason: reason})
 			return nil, c.fail(n, cerr, err, reason)
@@ -273,13 +282,15 @@ func run(req *http.Request, opts *RetryOptions, s sender, urlErr bool) (*http.Re
 // attempt sends attempt n. It returns a nil request when it sent nothing,
 // with the error that stopped it.
 func (c *call) attempt(n int, s sender) (*http.Request, *http.Response, error) {
-	if err := c.ctx.Err(); err != nil {
+	ctx := c.req.Context()
+	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
-	ctx := withAttempt(c.ctx, n)
+	ctx = withAttempt(ctx, n)
 	if d := c.opts.AttemptTimeout; d > 0 {
-		c.deadline = newAttemptDeadline(ctx, d)
-		ctx = c.deadline.ctx
+		var actx context.Context
+		c.deadline, actx = newAttemptDeadline(ctx, d)
+		ctx = actx
 	}
 	areq, err := c.prepare(n, ctx)
 	if err != nil {
@@ -288,7 +299,20 @@ func (c *call) attempt(n int, s sender) (*http.Request, *http.Response, error) {
 	}
 	c.trace.attemptStart(AttemptStartInfo{Attempt: n, Attempts: c.attempts, Request: areq})
 	resp, err := s.send(areq)
-	if err != nil && c.deadline.expired() {
+	switch {
+	case resp == nil && err == nil: // a RoundTripper broke its contract
+		err = errors.New("retryclient: RoundTripper returned a nil *http.Response with a nil error")
+	case resp != nil && resp.Body == nil:
+		resp.Body = http.NoBody
+	}
+	// AttemptTimeout bounds the attempt up to its response headers; the
+	// body is read on the caller's time. If the timer fired first, the
+	// response's body is already cut off: count the attempt as timed out.
+	if d := c.deadline; d != nil && !d.stop() {
+		if err == nil {
+			resp.Body.Close()
+			resp = nil
+		}
 		err = &AttemptTimeoutError{After: c.opts.AttemptTimeout, Err: unwrapURLError(err)}
 	}
 	return areq, resp, err
@@ -304,18 +328,15 @@ func (c *call) prepare(n int, ctx context.Context) (*http.Request, error) {
 		areq = c.req.Clone(ctx)
 	} else {
 		areq = c.req.WithContext(ctx)
+		if c.copyHdr {
+			areq.Header = c.req.Header.Clone()
+		}
 	}
 	var body io.ReadCloser
 	switch {
 	case c.memBody && n > 1:
-		rc, err := c.req.GetBody()
-		if err != nil {
-			return nil, err
-		}
-		if rc == nil {
-			return nil, errors.New("retryclient: Request.GetBody returned a nil body")
-		}
-		areq.Body, body = rc, rc
+		body, c.next = c.next, nil // fetched by decide, before the wait
+		areq.Body = body
 	case c.body != nil:
 		b, getBody, err := c.body.body(n)
 		if err != nil {
@@ -353,7 +374,8 @@ func (c *call) prepare(n int, ctx context.Context) (*http.Request, error) {
 // reason means the outcome is final: a success or a failure that is never
 // retried.
 func (c *call) decide(n int, areq *http.Request, resp *http.Response, err error) (wait time.Duration, reason, giveUp string) {
-	if c.ctx.Err() != nil {
+	ctx := c.req.Context()
+	if ctx.Err() != nil {
 		return 0, "", "" // the caller's context ended: never retried
 	}
 	if resp != nil && err != nil {
@@ -362,7 +384,8 @@ func (c *call) decide(n int, areq *http.Request, resp *http.Response, err error)
 	if err != nil && c.body.failed() != nil {
 		return 0, "", "" // the request body failed, not the network
 	}
-	reason = c.judge(Outcome{Attempt: n, Request: areq, Response: resp, Err: unwrapURLError(err), Options: c.opts})
+	reason = c.judge(Outcome{Attempt: n, Request: areq, Response: resp, Err: unwrapURLError(err),
+		Redirected: redirected(areq, resp, err), Options: c.opts})
 	if reason == "" {
 		if err == nil {
 			c.opts.Budget.success()
@@ -380,14 +403,46 @@ func (c *call) decide(n int, areq *http.Request, resp *http.Response, err error)
 	if !ok {
 		return 0, reason, "Retry-After exceeds MaxTimeout"
 	}
-	if dl, ok := c.ctx.Deadline(); ok && !time.Now().Add(wait).Before(dl) {
+	if dl, ok := ctx.Deadline(); ok && !time.Now().Add(wait).Before(dl) {
 		return 0, reason, "context deadline before next attempt"
 	}
 	if ok, why := c.body.detach(); !ok {
 		return 0, reason, why
 	}
+	if c.memBody {
+		// Get the next body now, while this attempt's outcome can still
+		// be returned if GetBody fails.
+		if c.next, c.stopErr = c.nextBody(); c.stopErr != nil {
+			return 0, reason, "GetBody failed"
+		}
+	}
 	c.prevWait = wait
 	return wait, reason, ""
+}
+
+// nextBody calls the caller's GetBody for the next attempt.
+func (c *call) nextBody() (io.ReadCloser, error) {
+	rc, err := c.req.GetBody()
+	if err == nil && rc == nil {
+		err = errors.New("retryclient: Request.GetBody returned a nil body")
+	}
+	return rc, err
+}
+
+// redirected reports whether an attempt followed a redirect, so that its
+// request certainly reached a server: the final response is for another
+// URL, or the error names another URL than the attempt's.
+func redirected(areq *http.Request, resp *http.Response, err error) bool {
+	if resp != nil {
+		return resp.Request != nil && resp.Request.URL != nil && *resp.Request.URL != *areq.URL
+	}
+	ue, ok := err.(*url.Error)
+	if !ok || ue.URL == "" {
+		return false
+	}
+	u, perr := url.Parse(ue.URL)
+	return perr == nil && (u.Scheme != areq.URL.Scheme || u.Host != areq.URL.Host ||
+		u.Path != areq.URL.Path || u.RawQuery != areq.URL.RawQuery)
 }
 
 // judge applies the policy and returns the reason to retry, or "". A
@@ -420,11 +475,11 @@ func (c *call) judge(o Outcome) string {
 	return reason
 }
 
-// sleep waits d, or until the context is done, whose error it returns.
-// A zero wait uses no timer.
-func (c *call) sleep(d time.Duration) error {
+// sleep waits d, or until ctx is done, whose error it returns. A zero wait
+// uses no timer.
+func (c *call) sleep(ctx context.Context, d time.Duration) error {
 	if d <= 0 {
-		return c.ctx.Err()
+		return ctx.Err()
 	}
 	if c.timer == nil {
 		c.timer = time.NewTimer(d)
@@ -434,14 +489,18 @@ func (c *call) sleep(d time.Duration) error {
 	select {
 	case <-c.timer.C:
 		return nil
-	case <-c.ctx.Done():
-		return c.ctx.Err()
+	case <-ctx.Done():
+		return ctx.Err()
 	}
 }
 
-func (c *call) stopTimer() {
+// cleanup releases what the call holds when it returns.
+func (c *call) cleanup() {
 	if c.timer != nil {
 		c.timer.Stop()
+	}
+	if c.next != nil {
+		c.next.Close()
 	}
 }
 
@@ -459,7 +518,6 @@ func (c *call) result(n int, resp *http.Response, err error, giveUp string) (*ht
 		if d := c.deadline; d != nil {
 			// The caller reads the body after we return: keep the
 			// attempt's context alive until the body is closed.
-			d.stop()
 			resp.Body = onClose(resp.Body, d.cancel)
 		}
 		return resp, nil
@@ -467,7 +525,11 @@ func (c *call) result(n int, resp *http.Response, err error, giveUp string) (*ht
 	c.endAttempt()
 	err = unwrapURLError(err)
 	if n > 1 || giveUp != "" {
-		err = &RetryError{Attempts: n, Err: err, Reason: giveUp}
+		re := &RetryError{Attempts: n, Err: err, Reason: giveUp}
+		if c.stopErr != nil {
+			re.Err, re.Last = c.stopErr, err
+		}
+		err = re
 	}
 	// resp is not nil only when CheckRedirect failed: http.Client then
 	// returns the last response, body closed, with the error. So do we.
@@ -508,6 +570,8 @@ type RetryError struct {
 	Last     error  // the last attempt's error when Err is not it (the context ended during the wait after it, or GetBody or Rewrite failed for the next attempt), or nil
 }
 
+// Error says how many attempts were made, why the loop stopped and the
+// errors that ended it.
 func (e *RetryError) Error() string {
 	var b strings.Builder
 	b.WriteString("retryclient: ")

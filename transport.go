@@ -65,3 +65,5 @@ type transportSender Transport
 func (t *transportSender) send(req *http.Request) (*http.Response, error) {
 	return (*Transport)(t).base().RoundTrip(req)
 }
+
+func (t *transportSender) changesHeaders() bool { return false }

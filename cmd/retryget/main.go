@@ -25,6 +25,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"os/signal"
 	"strconv"
@@ -94,7 +95,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	}
 	fs.IntVar(&cfg.opts.Attempts, "attempts", retryclient.DefaultAttempts, "tries in all, the first included")
 	fs.DurationVar(&cfg.opts.StartTimeout, "start", retryclient.DefaultStartTimeout, "wait before the second attempt (negative: no wait)")
-	fs.DurationVar(&cfg.opts.MaxTimeout, "max", retryclient.DefaultMaxTimeout, "cap on any one wait and on Retry-After")
+	fs.DurationVar(&cfg.opts.MaxTimeout, "max", 0, "cap on any one wait and on Retry-After (0: 30s)")
 	fs.Float64Var(&cfg.opts.Factor, "factor", retryclient.DefaultFactor, "growth of the wait per attempt")
 	fs.Var(statusFlags{&cfg.opts.Statuses}, "status", "extra statuses to retry, comma-separated (e.g. 404,409)")
 	fs.DurationVar(&cfg.opts.AttemptTimeout, "attempt-timeout", 0, "timeout of each attempt (0: none)")
@@ -105,7 +106,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.BoolVar(&cfg.verbose, "v", false, "also print the response status line and headers to stderr")
 	// Long names for the short flags, and the option names of the library.
 	fs.DurationVar(&cfg.opts.StartTimeout, "start-timeout", retryclient.DefaultStartTimeout, "same as -start")
-	fs.DurationVar(&cfg.opts.MaxTimeout, "max-timeout", retryclient.DefaultMaxTimeout, "same as -max")
+	fs.DurationVar(&cfg.opts.MaxTimeout, "max-timeout", 0, "same as -max")
 	fs.Var(statusFlags{&cfg.opts.Statuses}, "statuses", "same as -status")
 	fs.StringVar(&cfg.method, "method", "", "same as -X")
 	fs.StringVar(&cfg.data, "data", "", "same as -d")
@@ -172,17 +173,26 @@ func fetch(ctx context.Context, cfg *config, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	var last, total int
+	// Every attempt gets one line: the Retry and GiveUp hooks write it for
+	// the attempts they see, the end of fetch for the last one otherwise.
+	var last, total, reported int
 	ctx = retryclient.WithTrace(ctx, &retryclient.Trace{
 		AttemptStart: func(i retryclient.AttemptStartInfo) { last, total = i.Attempt, i.Attempts },
 		Retry: func(i retryclient.RetryInfo) {
+			reported = i.Attempt
 			fmt.Fprintf(stderr, "attempt %d/%d: %s; retrying in %v (%s)\n",
 				i.Attempt, i.Attempts, outcome(i.Response, i.Err), i.Wait.Round(time.Millisecond), i.Reason)
 		},
 		GiveUp: func(i retryclient.GiveUpInfo) {
+			reported = i.Attempt
 			fmt.Fprintf(stderr, "attempt %d/%d: %s; giving up (%s)\n", i.Attempt, i.Attempts, outcome(i.Response, i.Err), i.Reason)
 		},
 	})
+	lastLine := func(what string) {
+		if last > reported {
+			fmt.Fprintf(stderr, "attempt %d/%d: %s\n", last, total, what)
+		}
+	}
 	req, err := http.NewRequestWithContext(ctx, cfg.method, cfg.url, body)
 	if err != nil {
 		return err
@@ -194,12 +204,14 @@ func fetch(ctx context.Context, cfg *config, stdout, stderr io.Writer) error {
 	defer client.CloseIdleConnections()
 	resp, err := client.Do(req)
 	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			lastLine(ue.Err.Error())
+		}
 		return err
 	}
 	defer resp.Body.Close()
-	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
-		fmt.Fprintf(stderr, "attempt %d/%d: %s\n", last, total, resp.Status)
-	}
+	lastLine(resp.Status)
 	if cfg.verbose {
 		fmt.Fprintf(stderr, "%s %s\n", resp.Proto, resp.Status)
 		resp.Header.Write(stderr)
@@ -208,7 +220,7 @@ func fetch(ctx context.Context, cfg *config, stdout, stderr io.Writer) error {
 		return fmt.Errorf("reading the body: %w", err)
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return fmt.Errorf("final status %s after %d attempts", resp.Status, last)
+		return fmt.Errorf("final status %s after %s", resp.Status, plural(last, "attempt"))
 	}
 	return nil
 }
@@ -224,6 +236,14 @@ func requestBody(data string) (io.Reader, error) {
 		return os.Open(data[1:])
 	}
 	return strings.NewReader(data), nil
+}
+
+// plural returns "1 attempt", "2 attempts".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
 }
 
 // outcome describes an attempt's result in a few words.

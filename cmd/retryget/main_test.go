@@ -116,3 +116,23 @@ func TestExitStatus(t *testing.T) {
 		})
 	}
 }
+
+func TestEveryAttemptHasALine(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	defer srv.Close()
+	var stdout, stderr bytes.Buffer
+	if code := run(context.Background(), []string{srv.URL}, &stdout, &stderr); code != 1 {
+		t.Fatalf("run() = %d; want 1", code)
+	}
+	lines := attemptLines(stderr.String())
+	if len(lines) != 1 || lines[0] != "attempt 1/3: 404 Not Found" {
+		t.Errorf("attempt lines = %q; want [attempt 1/3: 404 Not Found]", lines)
+	}
+	if !strings.Contains(stderr.String(), "after 1 attempt\n") {
+		t.Errorf("stderr = %q; want the final error to say 'after 1 attempt'", stderr.String())
+	}
+	stderr.Reset()
+	if code := run(context.Background(), []string{"-start", "1m", srv.URL}, io.Discard, &stderr); code != 1 {
+		t.Errorf("run(-start 1m) = %d; want 1 (a 404, not a flag error): %s", code, stderr.String())
+	}
+}
