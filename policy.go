@@ -53,7 +53,8 @@ type Policy func(Outcome) (retry bool, reason string)
 // never TLS certificate errors, and, once the request may have reached the
 // server, only methods that are idempotent (or listed in
 // o.Options.Methods), requests with an Idempotency-Key or
-// X-Idempotency-Key header, and 429 or 503 responses.
+// X-Idempotency-Key header, and 429 or 503 responses that did not follow a
+// redirect (o.Redirected).
 func DefaultPolicy(o Outcome) (retry bool, reason string) {
 	opts := o.Options
 	if opts == nil {
