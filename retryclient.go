@@ -618,7 +618,9 @@ func (e *RetryError) Timeout() bool {
 
 // discard drains a little of a response that will not be returned and
 // closes it, so that its connection can be reused. The drain is bounded in
-// bytes and in time: a server that drips bytes forever cannot stall the loop.
+// bytes and in time: a server that drips bytes forever cannot stall the
+// loop. The time bound closes the body during a Read, which net/http's
+// bodies support; a body with no bytes to drain takes no timer.
 func discard(resp *http.Response) {
 	if resp == nil || resp.Body == nil {
 		return
