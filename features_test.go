@@ -784,3 +784,26 @@ func TestWithRetryOptionsCopiesWaits(t *testing.T) {
 		}
 	})
 }
+
+func TestClonedRequestIsNotARedirect(t *testing.T) {
+	t.Parallel()
+	// A RoundTripper that clones the request (as OAuth2 and tracing
+	// transports do) answers for an equal URL, not a redirect: a POST's
+	// 503 stays retryable.
+	var hits atomic.Int32
+	rt := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		hits.Add(1)
+		resp := respond(503)
+		resp.Request = r.Clone(r.Context())
+		return resp, nil
+	})
+	c := &retryclient.Client{Client: &http.Client{Transport: rt}, RetryOptions: fast}
+	resp, err := c.Post("http://user:pw@example.invalid/a%2Fb?q=1", "text/plain", strings.NewReader("x"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if hits.Load() != 3 {
+		t.Errorf("attempts = %d; want 3", hits.Load())
+	}
+}

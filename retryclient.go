@@ -435,7 +435,7 @@ func (c *call) nextBody() (io.ReadCloser, error) {
 // URL, or the error names another URL than the attempt's.
 func redirected(areq *http.Request, resp *http.Response, err error) bool {
 	if resp != nil {
-		return resp.Request != nil && resp.Request.URL != nil && *resp.Request.URL != *areq.URL
+		return resp.Request != nil && resp.Request.URL != nil && !sameURL(resp.Request.URL, areq.URL)
 	}
 	ue, ok := err.(*url.Error)
 	if !ok || ue.URL == "" {
@@ -444,6 +444,20 @@ func redirected(areq *http.Request, resp *http.Response, err error) bool {
 	u, perr := url.Parse(ue.URL)
 	return perr == nil && (u.Scheme != areq.URL.Scheme || u.Host != areq.URL.Host ||
 		u.Path != areq.URL.Path || u.RawQuery != areq.URL.RawQuery)
+}
+
+// sameURL reports whether a and b name the same resource, without
+// allocating: RoundTrippers that clone requests (Request.Clone) copy the
+// URL and its user information, so pointers cannot be compared.
+func sameURL(a, b *url.URL) bool {
+	if a == b {
+		return true
+	}
+	if (a.User == nil) != (b.User == nil) || a.User != nil && *a.User != *b.User {
+		return false
+	}
+	return a.Scheme == b.Scheme && a.Opaque == b.Opaque && a.Host == b.Host &&
+		a.Path == b.Path && a.RawPath == b.RawPath && a.RawQuery == b.RawQuery
 }
 
 // judge applies the policy and returns the reason to retry, or "". A
