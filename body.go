@@ -34,11 +34,12 @@ const (
 type replayer struct {
 	req  *http.Request // the caller's request
 	mode replayMode
-	file *os.File    // replayReaderAt: the caller's body
-	stat os.FileInfo // replayReaderAt: file's, when the call started
-	off  int64       // replayReaderAt: where the body starts in file
-	size int64       // replayReaderAt: how many bytes to send
-	cap  int64       // replayBuffer: the most bytes kept
+	file *os.File      // replayReaderAt: the caller's body
+	stat os.FileInfo   // replayReaderAt: file's, when the call started
+	off  int64         // replayReaderAt: where the body starts in file
+	size int64         // replayReaderAt: how many bytes to send
+	cap  int64         // replayBuffer: the most bytes kept
+	next io.ReadCloser // replayGetBody: the next attempt's body, from prefetch
 
 	mu       sync.Mutex
 	gen      int      // number of the attempt that owns the body; -1 between attempts
@@ -157,14 +158,13 @@ func (rp *replayer) body(n int) (io.ReadCloser, func() (io.ReadCloser, error), e
 		if n == 1 {
 			b.r, b.c = rp.req.Body, rp.req.Body
 		} else {
-			rc, err := rp.req.GetBody()
-			if err != nil {
-				return nil, nil, err
+			if rp.next == nil {
+				if err := rp.prefetch(); err != nil {
+					return nil, nil, err
+				}
 			}
-			if rc == nil {
-				return nil, nil, errors.New("retryclient: Request.GetBody returned a nil body")
-			}
-			b.r, b.c = rc, rc
+			b.r, b.c = rp.next, rp.next
+			rp.next = nil
 		}
 	case replayReaderAt:
 		b.r = io.NewSectionReader(rp.file, rp.off, rp.size)
@@ -206,6 +206,20 @@ func (rp *replayer) reopen() *os.File {
 		return nil
 	}
 	return f
+}
+
+// prefetch calls GetBody for the next attempt ahead of time, while the
+// current attempt's outcome can still be returned if it fails.
+func (rp *replayer) prefetch() error {
+	if rp == nil || rp.mode != replayGetBody || rp.next != nil {
+		return nil
+	}
+	rc, err := rp.req.GetBody()
+	if err == nil && rc == nil {
+		err = errors.New("retryclient: Request.GetBody returned a nil body")
+	}
+	rp.next = rc
+	return err
 }
 
 // sectionBody is the GetBody of a file body.
@@ -253,6 +267,10 @@ func (rp *replayer) failed() error {
 func (rp *replayer) finish() {
 	if rp == nil {
 		return
+	}
+	if rp.next != nil {
+		rp.next.Close() // prefetched for an attempt that never came
+		rp.next = nil
 	}
 	rp.mu.Lock()
 	rp.finished = true

@@ -695,36 +695,66 @@ func TestAttemptTimeoutIsNotCancel(t *testing.T) {
 	})
 }
 
-func TestPolicyReadsBodyAfterAttemptTimeoutStops(t *testing.T) {
+// TestAttemptTimeoutCoversThePolicy: the attempt's time runs until its
+// outcome is judged, so a Policy that reads a stalled body cannot hold the
+// loop past AttemptTimeout; once judged, the body is the caller's to read
+// at leisure.
+func TestAttemptTimeoutCoversThePolicy(t *testing.T) {
 	t.Parallel()
-	synctest.Test(t, func(t *testing.T) {
-		pr, pw := io.Pipe()
-		go func() {
-			time.Sleep(2 * time.Second) // the body arrives after AttemptTimeout
-			pw.Write([]byte("slow"))
-			pw.Close()
-		}()
-		rt := roundTripFunc(func(r *http.Request) (*http.Response, error) {
-			go func() { <-r.Context().Done(); pw.CloseWithError(r.Context().Err()) }()
-			return &http.Response{StatusCode: 200, Header: http.Header{}, Body: pr}, nil
+	for _, tt := range []struct {
+		name    string
+		arrives time.Duration // when the body's bytes come
+		wantErr bool
+	}{
+		{"policy reads in time, caller reads later", 500 * time.Millisecond, false},
+		{"policy read outlives the attempt", 2 * time.Second, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				var hits int
+				rt := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+					hits++
+					pr, pw := io.Pipe()
+					go func() {
+						select {
+						case <-time.After(tt.arrives):
+							pw.Write([]byte("slow body"))
+							pw.Close()
+						case <-r.Context().Done():
+							pw.CloseWithError(r.Context().Err())
+						}
+					}()
+					return &http.Response{StatusCode: 200, Header: http.Header{}, Body: pr}, nil
+				})
+				opts := retryclient.RetryOptions{Attempts: 2, StartTimeout: -1, AttemptTimeout: time.Second,
+					Policy: func(o retryclient.Outcome) (bool, string) {
+						if o.Response != nil {
+							io.ReadFull(o.Response.Body, make([]byte, 4))
+						}
+						return retryclient.DefaultPolicy(o)
+					}}
+				c := &retryclient.Client{Client: &http.Client{Transport: rt}, RetryOptions: opts}
+				start := time.Now()
+				resp, err := c.Get("http://example.invalid/")
+				if tt.wantErr {
+					var ate *retryclient.AttemptTimeoutError
+					if !errors.As(err, &ate) || hits != 2 || time.Since(start) != 2*time.Second {
+						t.Errorf("Get() = %v after %d attempts in %v; want an AttemptTimeoutError after 2 attempts of 1s", err, hits, time.Since(start))
+					}
+					return
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				time.Sleep(3 * time.Second) // well past AttemptTimeout
+				b, err := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if string(b) != "slow body" || err != nil || hits != 1 {
+					t.Errorf("body = %q, %v after %d attempts; want %q, nil after 1", b, err, hits, "slow body")
+				}
+			})
 		})
-		opts := retryclient.RetryOptions{Attempts: 1, AttemptTimeout: time.Second, Policy: func(o retryclient.Outcome) (bool, string) {
-			b := make([]byte, 2)
-			io.ReadFull(o.Response.Body, b)
-			return false, ""
-		}}
-		c := &retryclient.Client{Client: &http.Client{Transport: rt}, RetryOptions: opts}
-		resp, err := c.Get("http://example.invalid/")
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if string(b) != "slow" || err != nil {
-			t.Errorf("body = %q, %v; want %q: the attempt's timeout ends with the headers", b, err, "slow")
-		}
-		synctest.Wait()
-	})
+	}
 }
 
 func TestOddInputsDoNotPanic(t *testing.T) {
@@ -785,25 +815,78 @@ func TestWithRetryOptionsCopiesWaits(t *testing.T) {
 	})
 }
 
-func TestClonedRequestIsNotARedirect(t *testing.T) {
+func TestRedirectDetection(t *testing.T) {
 	t.Parallel()
-	// A RoundTripper that clones the request (as OAuth2 and tracing
-	// transports do) answers for an equal URL, not a redirect: a POST's
-	// 503 stays retryable.
+	// A RoundTripper that sends the request elsewhere (a sidecar, a test
+	// double) answers for another URL, but nothing was redirected: a
+	// POST's 503 stays retryable.
 	var hits atomic.Int32
-	rt := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hits.Add(1)
-		resp := respond(503)
-		resp.Request = r.Clone(r.Context())
-		return resp, nil
+		w.WriteHeader(http.StatusServiceUnavailable)
+	}))
+	defer s.Close()
+	su, _ := url.Parse(s.URL)
+	rewriting := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		r = r.Clone(r.Context())
+		r.URL.Host, r.URL.User, r.Host = su.Host, nil, ""
+		return http.DefaultTransport.RoundTrip(r)
 	})
-	c := &retryclient.Client{Client: &http.Client{Transport: rt}, RetryOptions: fast}
-	resp, err := c.Post("http://user:pw@example.invalid/a%2Fb?q=1", "text/plain", strings.NewReader("x"))
+	c := &retryclient.Client{Client: &http.Client{Transport: rewriting}, RetryOptions: fast}
+	resp, err := c.Post("http://user:pw@service.invalid/a%2Fb?q=1", "text/plain", strings.NewReader("x"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
 	if hits.Load() != 3 {
-		t.Errorf("attempts = %d; want 3", hits.Load())
+		t.Errorf("POST through a rewriting RoundTripper: attempts = %d; want 3", hits.Load())
 	}
+
+	// An opaque URL refused at dial: never sent, so retried.
+	dead := httptest.NewServer(http.NotFoundHandler())
+	du, _ := url.Parse(dead.URL)
+	dead.Close()
+	var attempts int
+	ctx := retryclient.WithTrace(context.Background(), &retryclient.Trace{AttemptStart: func(retryclient.AttemptStartInfo) { attempts++ }})
+	req, _ := http.NewRequestWithContext(ctx, "POST", dead.URL, strings.NewReader("x"))
+	req.URL = &url.URL{Scheme: "http", Host: du.Host, Opaque: "//" + du.Host + "/raw%2Fpath"}
+	plain := &retryclient.Client{RetryOptions: fast}
+	if _, err := plain.Do(req); !errors.Is(err, syscall.ECONNREFUSED) || attempts != 3 {
+		t.Errorf("opaque URL refused: %v after %d attempts; want ECONNREFUSED after 3", err, attempts)
+	}
+
+	// A 307 asks for the same request elsewhere: the server did not act
+	// on it, so a 503 from the target leaves the POST retryable.
+	hits.Store(0)
+	mover := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, s.URL, http.StatusTemporaryRedirect)
+	}))
+	defer mover.Close()
+	resp, err = plain.Post(mover.URL, "text/plain", strings.NewReader("x"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if hits.Load() != 3 {
+		t.Errorf("POST 307 then 503: attempts = %d; want 3", hits.Load())
+	}
+}
+
+func TestCustomGetBodyFailsBeforeTheWait(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		errGetBody := errors.New("gone")
+		c, s := scriptClient(retryclient.RetryOptions{StartTimeout: time.Second}, 503)
+		req, _ := http.NewRequest("PUT", "http://example.invalid/", struct{ io.Reader }{strings.NewReader("x")})
+		req.GetBody = func() (io.ReadCloser, error) { return nil, errGetBody }
+		start := time.Now()
+		resp, err := c.Do(req)
+		if err != nil || resp.StatusCode != 503 {
+			t.Fatalf("Do() = %v, %v; want the 503", resp, err)
+		}
+		resp.Body.Close()
+		if s.hits() != 1 || time.Since(start) != 0 {
+			t.Errorf("attempts = %d after %v; want 1 at once", s.hits(), time.Since(start))
+		}
+	})
 }

@@ -207,7 +207,7 @@ func (o *RetryOptions) Validate() error {
 			return err
 		}
 	}
-	if v := reflect.ValueOf(o.Backoff); v.Kind() == reflect.Pointer && v.IsNil() {
+	if v := reflect.ValueOf(o.Backoff); (v.Kind() == reflect.Pointer || v.Kind() == reflect.Func) && v.IsNil() {
 		return &OptionError{"Backoff", "nil " + v.Type().String()}
 	}
 	if v, ok := o.Backoff.(interface{ Validate() error }); ok {

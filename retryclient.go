@@ -260,11 +260,12 @@ func run(req *http.Request, opts *RetryOptions, s sender, urlErr bool) (*http.Re
 			}
 			return nil, c.fail(n-1, err, prevErr, reason)
 		}
-		wait, reason, giveUp := c.decide(n, areq, resp, err)
-		switch {
-		case reason == "": // success, or a failure that is never retried
+		resp, err, reason := c.assess(n, areq, resp, err)
+		if reason == "" { // success, or a failure that is never retried
 			return c.result(n, resp, err, "")
-		case giveUp != "":
+		}
+		wait, giveUp := c.plan(n, resp)
+		if giveUp != "" {
 			c.gaveUp(GiveUpInfo{Attempt: n, Attempts: c.attempts, Request: areq, Response: resp, Err: unwrapURLError(err), Reason: giveUp})
 			return c.result(n, resp, err, giveUp)
 		}
@@ -306,14 +307,7 @@ func (c *call) attempt(n int, s sender) (*http.Request, *http.Response, error) {
 	case resp != nil && resp.Body == nil:
 		resp.Body = http.NoBody
 	}
-	// AttemptTimeout bounds the attempt up to its response headers; the
-	// body is read on the caller's time. If the timer fired first, the
-	// response's body is already cut off: count the attempt as timed out.
-	if d := c.deadline; d != nil && !d.stop() {
-		if err == nil {
-			resp.Body.Close()
-			resp = nil
-		}
+	if d := c.deadline; d != nil && err != nil && !d.stop() {
 		err = &AttemptTimeoutError{After: c.opts.AttemptTimeout, Err: unwrapURLError(err)}
 	}
 	return areq, resp, err
@@ -370,55 +364,70 @@ func (c *call) prepare(n int, ctx context.Context) (*http.Request, error) {
 	return r, nil
 }
 
-// decide returns, for attempt n, why it should be retried (reason) and
-// after which wait; giveUp is set when it should be but cannot. An empty
-// reason means the outcome is final: a success or a failure that is never
-// retried.
-func (c *call) decide(n int, areq *http.Request, resp *http.Response, err error) (wait time.Duration, reason, giveUp string) {
-	ctx := c.req.Context()
-	if ctx.Err() != nil {
-		return 0, "", "" // the caller's context ended: never retried
+// assess judges the outcome of attempt n: it returns the outcome, and why
+// it should be retried, or "" when it is final: a success or a failure that
+// is never retried. Under AttemptTimeout, the attempt's time runs until its
+// outcome is judged (a Policy may read the body); an attempt whose time ran
+// out first becomes an AttemptTimeoutError, judged as such.
+func (c *call) assess(n int, areq *http.Request, resp *http.Response, err error) (*http.Response, error, string) {
+	switch {
+	case c.req.Context().Err() != nil:
+		return resp, err, "" // the caller's context ended: never retried
+	case resp != nil && err != nil:
+		return resp, err, "" // http.Client's CheckRedirect failed: never retried
+	case err != nil && c.body.failed() != nil:
+		return resp, err, "" // the request body failed, not the network
 	}
-	if resp != nil && err != nil {
-		return 0, "", "" // http.Client's CheckRedirect failed: never retried
+	o := Outcome{Attempt: n, Request: areq, Response: resp, Err: unwrapURLError(err),
+		Redirected: redirected(areq, resp, err), Options: c.opts}
+	reason := c.judge(o)
+	if d := c.deadline; d != nil && resp != nil && !d.stop() {
+		resp.Body.Close()
+		resp, err = nil, &AttemptTimeoutError{After: c.opts.AttemptTimeout, Err: context.DeadlineExceeded}
+		o.Response, o.Err = nil, err
+		reason = c.judge(o)
 	}
-	if err != nil && c.body.failed() != nil {
-		return 0, "", "" // the request body failed, not the network
-	}
-	reason = c.judge(Outcome{Attempt: n, Request: areq, Response: resp, Err: unwrapURLError(err),
-		Redirected: redirected(areq, resp, err), Options: c.opts})
 	if reason == "" {
 		if err == nil {
 			c.opts.Budget.success()
 		}
-		return 0, "", ""
+	} else {
+		c.opts.Budget.failure()
 	}
-	c.opts.Budget.failure()
+	return resp, err, reason
+}
+
+// plan returns the wait before the attempt after n, or why the loop must
+// give up instead.
+func (c *call) plan(n int, resp *http.Response) (wait time.Duration, giveUp string) {
 	if n >= c.attempts {
-		return 0, reason, "attempts exhausted"
+		return 0, "attempts exhausted"
 	}
 	if !c.opts.Budget.allow() {
-		return 0, reason, reasonBudget
+		return 0, reasonBudget
 	}
 	wait, ok := c.opts.wait(n, resp, c.prevWait, time.Now())
 	if !ok {
-		return 0, reason, "Retry-After exceeds MaxTimeout"
+		return 0, "Retry-After exceeds MaxTimeout"
 	}
-	if dl, ok := ctx.Deadline(); ok && !time.Now().Add(wait).Before(dl) {
-		return 0, reason, "context deadline before next attempt"
+	if dl, ok := c.req.Context().Deadline(); ok && !time.Now().Add(wait).Before(dl) {
+		return 0, "context deadline before next attempt"
 	}
 	if ok, why := c.body.detach(); !ok {
-		return 0, reason, why
+		return 0, why
 	}
+	// Get the next body now, while this attempt's outcome can still be
+	// returned if GetBody fails.
 	if c.memBody {
-		// Get the next body now, while this attempt's outcome can still
-		// be returned if GetBody fails.
-		if c.next, c.stopErr = c.nextBody(); c.stopErr != nil {
-			return 0, reason, "GetBody failed"
-		}
+		c.next, c.stopErr = c.nextBody()
+	} else {
+		c.stopErr = c.body.prefetch()
+	}
+	if c.stopErr != nil {
+		return 0, "GetBody failed"
 	}
 	c.prevWait = wait
-	return wait, reason, ""
+	return wait, ""
 }
 
 // nextBody calls the caller's GetBody for the next attempt.
@@ -430,34 +439,35 @@ func (c *call) nextBody() (io.ReadCloser, error) {
 	return rc, err
 }
 
-// redirected reports whether an attempt followed a redirect, so that its
-// request certainly reached a server: the final response is for another
-// URL, or the error names another URL than the attempt's.
+// redirected reports whether an attempt followed a redirect that shows the
+// server acted on its request (301, 302 or 303; 307 and 308 ask for the
+// request to be sent elsewhere, untouched), or failed after a redirect of
+// any kind.
 func redirected(areq *http.Request, resp *http.Response, err error) bool {
 	if resp != nil {
-		return resp.Request != nil && resp.Request.URL != nil && !sameURL(resp.Request.URL, areq.URL)
-	}
-	ue, ok := err.(*url.Error)
-	if !ok || ue.URL == "" {
+		// http.Client sets Request.Response on each request it makes to
+		// follow a redirect; a hop of our own Transport may carry the one
+		// that led to it, which is not ours.
+		for r := resp.Request; r != nil && r.Response != nil && r.Response != areq.Response; r = r.Response.Request {
+			if c := r.Response.StatusCode; c != http.StatusTemporaryRedirect && c != http.StatusPermanentRedirect {
+				return true // 301, 302, 303: the server acted on the request
+			}
+		}
 		return false
 	}
-	u, perr := url.Parse(ue.URL)
-	return perr == nil && (u.Scheme != areq.URL.Scheme || u.Host != areq.URL.Host ||
-		u.Path != areq.URL.Path || u.RawQuery != areq.URL.RawQuery)
+	// An error after a redirect names the hop that failed: another URL
+	// than the one http.Client names for the attempt's own request.
+	ue, ok := err.(*url.Error)
+	return ok && ue.URL != "" && ue.URL != stripPassword(areq.URL)
 }
 
-// sameURL reports whether a and b name the same resource, without
-// allocating: RoundTrippers that clone requests (Request.Clone) copy the
-// URL and its user information, so pointers cannot be compared.
-func sameURL(a, b *url.URL) bool {
-	if a == b {
-		return true
+// stripPassword returns u as http.Client writes it in its errors, the
+// password replaced by "***".
+func stripPassword(u *url.URL) string {
+	if _, ok := u.User.Password(); ok {
+		return strings.Replace(u.String(), u.User.String()+"@", u.User.Username()+":***@", 1)
 	}
-	if (a.User == nil) != (b.User == nil) || a.User != nil && *a.User != *b.User {
-		return false
-	}
-	return a.Scheme == b.Scheme && a.Opaque == b.Opaque && a.Host == b.Host &&
-		a.Path == b.Path && a.RawPath == b.RawPath && a.RawQuery == b.RawQuery
+	return u.String()
 }
 
 // judge applies the policy and returns the reason to retry, or "". A
@@ -531,6 +541,7 @@ func (c *call) endAttempt() {
 func (c *call) result(n int, resp *http.Response, err error, giveUp string) (*http.Response, error) {
 	if err == nil {
 		if d := c.deadline; d != nil {
+			d.stop()
 			// The caller reads the body after we return: keep the
 			// attempt's context alive until the body is closed.
 			resp.Body = onClose(resp.Body, d.cancel)

@@ -94,7 +94,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 		fs.PrintDefaults()
 	}
 	fs.IntVar(&cfg.opts.Attempts, "attempts", retryclient.DefaultAttempts, "tries in all, the first included")
-	fs.DurationVar(&cfg.opts.StartTimeout, "start", retryclient.DefaultStartTimeout, "wait before the second attempt (negative: no wait)")
+	fs.DurationVar(&cfg.opts.StartTimeout, "start", 0, "wait before the second attempt (0: 100ms; negative: no wait)")
 	fs.DurationVar(&cfg.opts.MaxTimeout, "max", 0, "cap on any one wait and on Retry-After (0: 30s)")
 	fs.Float64Var(&cfg.opts.Factor, "factor", retryclient.DefaultFactor, "growth of the wait per attempt")
 	fs.Var(statusFlags{&cfg.opts.Statuses}, "status", "extra statuses to retry, comma-separated (e.g. 404,409)")
@@ -105,7 +105,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.Var(headerFlags{cfg.headers}, "H", "request header \"Name: value\" (repeatable)")
 	fs.BoolVar(&cfg.verbose, "v", false, "also print the response status line and headers to stderr")
 	// Long names for the short flags, and the option names of the library.
-	fs.DurationVar(&cfg.opts.StartTimeout, "start-timeout", retryclient.DefaultStartTimeout, "same as -start")
+	fs.DurationVar(&cfg.opts.StartTimeout, "start-timeout", 0, "same as -start")
 	fs.DurationVar(&cfg.opts.MaxTimeout, "max-timeout", 0, "same as -max")
 	fs.Var(statusFlags{&cfg.opts.Statuses}, "statuses", "same as -status")
 	fs.StringVar(&cfg.method, "method", "", "same as -X")
@@ -184,6 +184,10 @@ func fetch(ctx context.Context, cfg *config, stdout, stderr io.Writer) error {
 				i.Attempt, i.Attempts, outcome(i.Response, i.Err), i.Wait.Round(time.Millisecond), i.Reason)
 		},
 		GiveUp: func(i retryclient.GiveUpInfo) {
+			if i.Attempt == reported { // its line is out: the loop stopped before the next attempt
+				fmt.Fprintf(stderr, "giving up (%s): %s\n", i.Reason, outcome(i.Response, i.Err))
+				return
+			}
 			reported = i.Attempt
 			fmt.Fprintf(stderr, "attempt %d/%d: %s; giving up (%s)\n", i.Attempt, i.Attempts, outcome(i.Response, i.Err), i.Reason)
 		},
@@ -195,7 +199,15 @@ func fetch(ctx context.Context, cfg *config, stdout, stderr io.Writer) error {
 	}
 	req, err := http.NewRequestWithContext(ctx, cfg.method, cfg.url, body)
 	if err != nil {
+		if f, ok := body.(*os.File); ok {
+			f.Close()
+		}
 		return err
+	}
+	if f, ok := body.(*os.File); ok {
+		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+			req.ContentLength = st.Size() // sent with a length, not chunked
+		}
 	}
 	for name, values := range cfg.headers {
 		req.Header[name] = values
@@ -248,10 +260,13 @@ func plural(n int, noun string) string {
 
 // outcome describes an attempt's result in a few words.
 func outcome(resp *http.Response, err error) string {
-	if err != nil {
+	switch {
+	case err != nil:
 		return err.Error()
+	case resp != nil:
+		return resp.Status
 	}
-	return resp.Status
+	return "no response"
 }
 
 // startDemo starts the demo server on loopback: the first request gets a

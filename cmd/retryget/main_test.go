@@ -6,6 +6,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -134,5 +136,26 @@ func TestEveryAttemptHasALine(t *testing.T) {
 	stderr.Reset()
 	if code := run(context.Background(), []string{"-start", "1m", srv.URL}, io.Discard, &stderr); code != 1 {
 		t.Errorf("run(-start 1m) = %d; want 1 (a 404, not a flag error): %s", code, stderr.String())
+	}
+}
+
+func TestFileBodyAndShortMax(t *testing.T) {
+	var gotLen int64
+	var gotBody string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		gotLen, gotBody = r.ContentLength, string(b)
+	}))
+	defer srv.Close()
+	path := filepath.Join(t.TempDir(), "body.txt")
+	if err := os.WriteFile(path, []byte("from a file"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	if code := run(context.Background(), []string{"-max", "50ms", "-d", "@" + path, srv.URL}, io.Discard, &stderr); code != 0 {
+		t.Fatalf("run() = %d; want 0: %s", code, stderr.String())
+	}
+	if gotLen != int64(len("from a file")) || gotBody != "from a file" {
+		t.Errorf("server got %q with Content-Length %d; want the file with its length", gotBody, gotLen)
 	}
 }
