@@ -95,12 +95,13 @@ type RetryOptions struct {
 	// DefaultPolicy is used, with Statuses, Errors and Methods above.
 	Policy Policy
 
-	// AttemptTimeout bounds each attempt, from sending the request to the
-	// end of reading its response headers, on top of the caller's own
-	// deadline: an attempt that times out is retried, the caller's deadline
-	// ends the loop. The returned response's body stays readable until the
-	// caller closes it. If zero or negative, attempts have no timeout of
-	// their own.
+	// AttemptTimeout bounds each attempt, from sending the request until
+	// its outcome is judged (the response headers, and what a Policy reads
+	// of the body), on top of the caller's own deadline: an attempt that
+	// times out is retried, the caller's deadline ends the loop. The
+	// returned response's body is then the caller's, readable for as long
+	// as it takes, until closed. If zero or negative, attempts have no
+	// timeout of their own.
 	AttemptTimeout time.Duration
 
 	// Rewrite, if not nil, is called before each retry (attempts 2, 3, ...)
