@@ -24,8 +24,8 @@
 // reached the server is retried whatever its method; otherwise POST, PATCH
 // and CONNECT are retried only on 429 and 503, when the request carries an
 // Idempotency-Key or X-Idempotency-Key header, or when listed in
-// [RetryOptions.Methods]. After a redirect the request has reached a server,
-// so only the last two cases allow a retry.
+// [RetryOptions.Methods]. After a 301, 302 or 303 redirect the server has
+// acted on the request, so only the last two cases allow a retry.
 //
 // A Retry-After header on a retried response lengthens the wait; one beyond
 // [RetryOptions.MaxTimeout] ends the loop and returns that response. The
