@@ -260,7 +260,7 @@ func run(req *http.Request, opts *RetryOptions, s sender, urlErr bool) (*http.Re
 			}
 			return nil, c.fail(n-1, err, prevErr, reason)
 		}
-		resp, err, reason := c.assess(n, areq, resp, err)
+		resp, reason, err := c.assess(n, areq, resp, err)
 		if reason == "" { // success, or a failure that is never retried
 			return c.result(n, resp, err, "")
 		}
@@ -369,14 +369,14 @@ func (c *call) prepare(n int, ctx context.Context) (*http.Request, error) {
 // is never retried. Under AttemptTimeout, the attempt's time runs until its
 // outcome is judged (a Policy may read the body); an attempt whose time ran
 // out first becomes an AttemptTimeoutError, judged as such.
-func (c *call) assess(n int, areq *http.Request, resp *http.Response, err error) (*http.Response, error, string) {
+func (c *call) assess(n int, areq *http.Request, resp *http.Response, err error) (*http.Response, string, error) {
 	switch {
 	case c.req.Context().Err() != nil:
-		return resp, err, "" // the caller's context ended: never retried
+		return resp, "", err // the caller's context ended: never retried
 	case resp != nil && err != nil:
-		return resp, err, "" // http.Client's CheckRedirect failed: never retried
+		return resp, "", err // http.Client's CheckRedirect failed: never retried
 	case err != nil && c.body.failed() != nil:
-		return resp, err, "" // the request body failed, not the network
+		return resp, "", err // the request body failed, not the network
 	}
 	o := Outcome{Attempt: n, Request: areq, Response: resp, Err: unwrapURLError(err),
 		Redirected: redirected(areq, resp, err), Options: c.opts}
@@ -394,7 +394,7 @@ func (c *call) assess(n int, areq *http.Request, resp *http.Response, err error)
 	} else {
 		c.opts.Budget.failure()
 	}
-	return resp, err, reason
+	return resp, reason, err
 }
 
 // plan returns the wait before the attempt after n, or why the loop must
