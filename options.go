@@ -134,8 +134,11 @@ type RetryOptions struct {
 	MaxBufferedBody int64
 }
 
-// Jitter is the shape of the random spread applied to each wait. Every shape
-// is applied before MaxTimeout caps the wait, so no wait exceeds MaxTimeout.
+// Jitter is the shape of the random spread applied to each wait. Every
+// shape draws within MaxTimeout, so no wait exceeds it: the computed wait is
+// capped, then spread below the cap (and capped again), so that waits that
+// reach the cap stay spread instead of all landing on MaxTimeout in
+// lockstep. Set RetryOptions.Jitter to NoJitter to turn jitter off.
 type Jitter int
 
 const (
