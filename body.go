@@ -106,17 +106,7 @@ func newReplayer(req *http.Request, bufferCap int64) *replayer {
 	switch {
 	case req.GetBody != nil:
 		rp.mode = replayGetBody
-	case isRegularFile(req.Body):
-		f := req.Body.(*os.File)
-		st, err1 := f.Stat()
-		off, err2 := f.Seek(0, io.SeekCurrent)
-		if err1 != nil || err2 != nil || off > st.Size() {
-			rp.mode, rp.cap = replayBuffer, bufferCap
-			break
-		}
-		// Every attempt sends the rest of the file, as the first one would
-		// with http.Client; net/http checks it against ContentLength.
-		rp.mode, rp.file, rp.stat, rp.off, rp.size = replayReaderAt, f, st, off, st.Size()-off
+	case rp.openFile():
 	default:
 		rp.mode, rp.cap = replayBuffer, bufferCap
 		if _, ok := req.Body.(*io.PipeReader); ok {
@@ -128,13 +118,26 @@ func newReplayer(req *http.Request, bufferCap int64) *replayer {
 	return rp
 }
 
-func isRegularFile(b io.ReadCloser) bool {
-	f, ok := b.(*os.File)
+// openFile sets rp up to send a regular file again with ReadAt or a fresh
+// descriptor, and reports whether the body is one. A pipe, a socket or a
+// file whose offset cannot be read is a plain reader instead.
+func (rp *replayer) openFile() bool {
+	f, ok := rp.req.Body.(*os.File)
 	if !ok {
 		return false
 	}
 	st, err := f.Stat()
-	return err == nil && st.Mode().IsRegular()
+	if err != nil || !st.Mode().IsRegular() {
+		return false
+	}
+	off, err := f.Seek(0, io.SeekCurrent)
+	if err != nil || off > st.Size() {
+		return false
+	}
+	// Every attempt sends the rest of the file, as the first one would
+	// with http.Client; net/http checks it against ContentLength.
+	rp.mode, rp.file, rp.stat, rp.off, rp.size = replayReaderAt, f, st, off, st.Size()-off
+	return true
 }
 
 // body returns the body for attempt n and, where the body can be rewound

@@ -45,11 +45,6 @@ import (
 	"github.com/retryclient/retryclient"
 )
 
-// faultRoundTripFunc is an http.RoundTripper made of a function.
-type faultRoundTripFunc func(*http.Request) (*http.Response, error)
-
-func (f faultRoundTripFunc) RoundTrip(req *http.Request) (*http.Response, error) { return f(req) }
-
 // faultRecorder is a RoundTripper that records the attempt number
 // (retryclient.Attempt) of every round trip it passes on, redirects included.
 type faultRecorder struct {
@@ -969,7 +964,7 @@ func TestFaultRetryAfter(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				var hits atomic.Int64
 				now := time.Now()
-				rt := faultRoundTripFunc(func(req *http.Request) (*http.Response, error) {
+				rt := roundTripFunc(func(req *http.Request) (*http.Response, error) {
 					hits.Add(1)
 					h := http.Header{}
 					if v := tt.header(now); len(v) > 0 {
@@ -1454,7 +1449,7 @@ func TestFaultConcurrentPerCallOptions(t *testing.T) {
 	})
 	tr := &http.Transport{MaxIdleConnsPerHost: calls}
 	t.Cleanup(tr.CloseIdleConnections)
-	rt := faultRoundTripFunc(func(req *http.Request) (*http.Response, error) {
+	rt := roundTripFunc(func(req *http.Request) (*http.Response, error) {
 		mu.Lock()
 		id := req.Header.Get("X-Req-ID")
 		trips[id] = append(trips[id], retryclient.Attempt(req.Context()))
@@ -1735,7 +1730,7 @@ func TestFaultBodyReadAfterResponse(t *testing.T) {
 				mu       sync.Mutex
 				received []faultSum
 			)
-			rt := faultRoundTripFunc(func(req *http.Request) (*http.Response, error) {
+			rt := roundTripFunc(func(req *http.Request) (*http.Response, error) {
 				if hits.Add(1) == 1 {
 					first := make(chan struct{})
 					go func() { // attempt 1's body writer, outliving RoundTrip
